@@ -1,0 +1,51 @@
+# ESOL Plus: `make run` to try the site, `make test` to run the tests.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= esolplus.settings.dev
+
+.PHONY: run test lint format install install-dev translations clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	$(PY) manage.py compile_translations
+
+run: install translations
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py import_geography --skip-if-loaded --download
+	$(PY) manage.py load_demo
+	@echo "ESOL Plus is running on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-dev translations
+	DJANGO_SETTINGS_MODULE=esolplus.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates $$(find finder evaluation esolplus -path '*/templates' -type d)
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates $$(find finder evaluation esolplus -path '*/templates' -type d)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

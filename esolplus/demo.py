@@ -1,0 +1,31 @@
+"""Demo content for local development: each app contributes its own and its demo logins."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+DEMO_PASSWORD = "esolplus-demo"  # noqa: S105 - local demo logins only; load_demo refuses to run without DEBUG
+
+Login = tuple[str, str, str]
+
+
+def demo_user(username: str, *, groups: list[Group] = (), superuser: bool = False, **fields):
+    """Create or reset a demo account; every demo login shares one well-known local password."""
+    user, _ = get_user_model().objects.update_or_create(
+        username=username,
+        defaults={"is_staff": True, "is_superuser": superuser, "is_active": True, **fields},
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.set(groups)
+    return user
+
+
+def load_all(stdout) -> list[Login]:
+    from evaluation.demo import load_demo_data
+    from finder.demo import load_demo_content
+
+    demo_user("admin", superuser=True, email="admin@example.org")
+    logins: list[Login] = [("Site administrator", "admin", DEMO_PASSWORD)]
+    logins += load_demo_content(stdout)
+    logins += load_demo_data(stdout)
+    return logins

@@ -1,0 +1,438 @@
+import math
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.search import index
+
+from .geography import District
+from .reference import IndustrySector, Language, Level, TargetGroup
+
+KM_PER_DEGREE_LATITUDE = 111.32
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+
+
+class ProviderIndexPage(Page):
+    """The list of every organisation that teaches ESOL: /providers/."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["esolplus.HomePage"]
+    subpage_types = ["finder.ProviderPage"]
+    max_count = 1
+    template = "pages/provider_index_page.html"
+
+    class Meta:
+        verbose_name = _("provider index")
+
+
+class ProviderPage(Page):
+    """An organisation that teaches ESOL; its classes and workplace offers live under it."""
+
+    class OrganisationType(models.TextChoices):
+        COLLEGE = "college", _("Further education college")
+        COUNCIL = "council", _("Council adult learning service")
+        CHARITY = "charity", _("Charity or community group")
+        EMPLOYER = "employer", _("Employer")
+        OTHER = "other", _("Other")
+
+    organisation_type = models.CharField(
+        _("type of organisation"), max_length=20, choices=OrganisationType.choices, default=OrganisationType.CHARITY
+    )
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two short sentences."))
+    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True, help_text=_("Where learners' enquiries are sent."))
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
+    boroughs_served = ParentalManyToManyField(
+        District,
+        verbose_name=_("boroughs served"),
+        blank=True,
+        limit_choices_to={"is_london_borough": True},
+        related_name="providers",
+    )
+    accreditation_notes = models.TextField(_("accreditation"), blank=True)
+    funding_notes = models.TextField(_("funding"), blank=True)
+    staff_languages = ParentalManyToManyField(
+        Language, verbose_name=_("languages staff speak"), blank=True, related_name="providers"
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("organisation_type"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("address"),
+                FieldPanel("postcode"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("boroughs_served", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("staff_languages", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("accreditation_notes"),
+        FieldPanel("funding_notes"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("organisation_type"),
+    ]
+    parent_page_types = ["finder.ProviderIndexPage"]
+    subpage_types = ["finder.ClassPage", "finder.WorkplaceOfferPage"]
+    template = "pages/provider_page.html"
+
+    class Meta:
+        verbose_name = _("provider")
+
+
+class ClassPageQuerySet(models.QuerySet):
+    def current(self, today: date | None = None):
+        """Live classes that have not ended."""
+        today = today or timezone.localdate()
+        return self.live().filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+    def near(self, latitude: float, longitude: float, radius_km: float):
+        """Classes at venues within ``radius_km``, nearest first, worked out in the database.
+
+        A bounding box on the indexed venue coordinates narrows the rows; an equirectangular
+        distance (exact enough at city scale, and plain arithmetic on every database) then
+        filters and orders them. ``distance_sq_km`` is the squared distance in km².
+        """
+        lat_delta = radius_km / KM_PER_DEGREE_LATITUDE
+        cos_lat = math.cos(math.radians(latitude))
+        lon_delta = radius_km / (KM_PER_DEGREE_LATITUDE * max(cos_lat, 0.01))
+        d_lat = (F("venue__latitude") - latitude) * KM_PER_DEGREE_LATITUDE
+        d_lon = (F("venue__longitude") - longitude) * (KM_PER_DEGREE_LATITUDE * cos_lat)
+        return (
+            self.filter(
+                venue__latitude__range=(latitude - lat_delta, latitude + lat_delta),
+                venue__longitude__range=(longitude - lon_delta, longitude + lon_delta),
+            )
+            .annotate(distance_sq_km=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=models.FloatField()))
+            .filter(distance_sq_km__lte=radius_km * radius_km)
+            .order_by("distance_sq_km", "pk")
+        )
+
+    def on_days(self, weekdays: list[int]):
+        return self.filter(Exists(ClassSession.objects.filter(page=OuterRef("pk"), weekday__in=weekdays)))
+
+
+ClassPageManager = PageManager.from_queryset(ClassPageQuerySet)
+
+
+class ClassPage(Page):
+    """One class a learner can join."""
+
+    class Skills(models.TextChoices):
+        ALL = "all", _("All skills")
+        SPEAKING_LISTENING = "speaking_listening", _("Speaking and listening")
+        READING_WRITING = "reading_writing", _("Reading and writing")
+        CONVERSATION = "conversation", _("Conversation practice")
+        EXAM = "exam", _("Exam preparation")
+
+    class DeliveryMode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        BLENDED = "blended", _("In person and online")
+
+    class HowToJoin(models.TextChoices):
+        DROP_IN = "drop_in", _("Come to a drop-in assessment")
+        BOOK = "book", _("Book an assessment")
+        REFERRAL = "referral", _("Referral only")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("Free")
+        FEE = "fee", _("Fee")
+        FREE_IF_ELIGIBLE = "free_if_eligible", _("Free if eligible")
+
+    class Childcare(models.TextChoices):
+        CRECHE = "creche", _("Crèche on site")
+        SUPPORT = "support", _("Help to pay for childcare")
+        NONE = "none", _("No childcare")
+
+    class Strand(models.TextChoices):
+        CHILDCARE = "childcare", _("ESOL Plus Childcare")
+        EMPLOYMENT = "employment", _("ESOL Plus Employment")
+        WORKPLACE = "workplace", _("ESOL Plus Workplace")
+        ARTS = "arts", _("ESOL Plus Arts")
+        NONE = "none", _("Not an ESOL Plus pilot")
+
+    class Places(models.TextChoices):
+        AVAILABLE = "available", _("Places available")
+        FEW = "few", _("Few places left")
+        WAITING_LIST = "waiting_list", _("Waiting list")
+        FULL = "full", _("Full")
+
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two short sentences."))
+    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
+    levels = ParentalManyToManyField(Level, verbose_name=_("levels"), related_name="classes")
+    skills_focus = models.CharField(_("skills focus"), max_length=20, choices=Skills.choices, default=Skills.ALL)
+    delivery_mode = models.CharField(
+        _("how it is taught"), max_length=20, choices=DeliveryMode.choices, default=DeliveryMode.IN_PERSON
+    )
+    venue = models.ForeignKey(
+        "finder.Venue",
+        verbose_name=_("venue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="classes",
+        help_text=_("Leave empty for online classes."),
+    )
+    start_date = models.DateField(_("term starts"), null=True, blank=True)
+    end_date = models.DateField(_("term ends"), null=True, blank=True)
+    rolling_enrolment = models.BooleanField(_("learners can join at any time"), default=False)
+    how_to_join = models.CharField(
+        _("how to join"), max_length=20, choices=HowToJoin.choices, default=HowToJoin.DROP_IN
+    )
+    joining_notes = models.TextField(_("joining details"), blank=True)
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+    fee_amount = models.DecimalField(_("fee (£)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    eligibility = models.TextField(
+        _("who can get it free"),
+        blank=True,
+        help_text=_("Plain English, for example: 'Free if you get Universal Credit.'"),
+    )
+    childcare = models.CharField(_("childcare"), max_length=20, choices=Childcare.choices, default=Childcare.NONE)
+    women_only = models.BooleanField(_("women only"), default=False)
+    target_groups = ParentalManyToManyField(
+        TargetGroup, verbose_name=_("who it is for"), blank=True, related_name="classes"
+    )
+    support_languages = ParentalManyToManyField(
+        Language, verbose_name=_("other languages staff speak"), blank=True, related_name="classes"
+    )
+    strand = models.CharField(_("ESOL Plus strand"), max_length=20, choices=Strand.choices, default=Strand.NONE)
+    accredited = models.BooleanField(_("leads to a qualification"), default=False)
+    qualification = models.CharField(_("qualification"), max_length=200, blank=True)
+    places_status = models.CharField(_("places"), max_length=20, choices=Places.choices, default=Places.AVAILABLE)
+    capacity = models.PositiveSmallIntegerField(_("class size"), null=True, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    last_checked = models.DateField(_("last checked by the provider"), default=timezone.localdate)
+
+    objects = ClassPageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("levels", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("skills_focus"),
+                FieldPanel("accredited"),
+                FieldPanel("qualification"),
+            ],
+            heading=_("Level"),
+        ),
+        MultiFieldPanel([FieldPanel("delivery_mode"), FieldPanel("venue")], heading=_("Where")),
+        MultiFieldPanel(
+            [
+                InlinePanel("sessions", label=_("Weekly sessions"), min_num=1),
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldPanel("rolling_enrolment"),
+            ],
+            heading=_("When"),
+        ),
+        MultiFieldPanel([FieldPanel("how_to_join"), FieldPanel("joining_notes")], heading=_("Joining")),
+        MultiFieldPanel([FieldPanel("cost"), FieldPanel("fee_amount"), FieldPanel("eligibility")], heading=_("Cost")),
+        MultiFieldPanel(
+            [
+                FieldPanel("childcare"),
+                FieldPanel("women_only"),
+                FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("support_languages", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("strand"),
+            ],
+            heading=_("Who it is for"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("places_status"), FieldPanel("capacity"), FieldPanel("last_checked")], heading=_("Places")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")], heading=_("Contact")
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("cost"),
+        index.FilterField("childcare"),
+        index.FilterField("women_only"),
+        index.FilterField("strand"),
+    ]
+    parent_page_types = ["finder.ProviderPage"]
+    subpage_types: list[str] = []
+    template = "pages/class_page.html"
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="class_ends_after_it_starts",
+            ),
+            models.CheckConstraint(condition=~Q(cost="fee") | Q(fee_amount__gt=0), name="class_fee_has_amount"),
+        ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The term must end after it starts.")
+        if self.cost == self.Cost.FEE and not self.fee_amount:
+            errors["fee_amount"] = _("Enter the fee, or choose another cost.")
+        if self.cost == self.Cost.FREE_IF_ELIGIBLE and not self.eligibility.strip():
+            errors["eligibility"] = _("Say who can get this class free.")
+        if self.delivery_mode != self.DeliveryMode.ONLINE and not self.venue_id:
+            errors["venue"] = _("Choose a venue, or set the class to online.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def provider(self) -> "ProviderPage | None":
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    def next_start(self, today: date | None = None) -> date | None:
+        """When a new learner could start: today for rolling enrolment, else the term start."""
+        today = today or timezone.localdate()
+        if self.rolling_enrolment:
+            return today
+        if self.start_date and self.start_date >= today:
+            return self.start_date
+        return None
+
+    def mark_checked(self, today: date | None = None):
+        """The provider confirms the listing is still correct."""
+        self.last_checked = today or timezone.localdate()
+
+
+class ClassSession(Orderable):
+    """One weekly meeting of a class: a weekday and a time."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    page = ParentalKey(ClassPage, on_delete=models.CASCADE, related_name="sessions")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("start_time"), FieldPanel("end_time")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("weekly session")
+        indexes = [models.Index(fields=["weekday", "start_time"], name="session_day_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_ends_after_it_starts"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="session_weekday_valid"),
+        ]
+
+    def clean(self):
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The session must end after it starts.")})
+
+
+class WorkplaceOfferPage(Page):
+    """ESOL an organisation delivers with employers, at the workplace or at its own centre."""
+
+    class DeliveredAt(models.TextChoices):
+        WORKPLACE = "workplace", _("At the workplace")
+        PROVIDER = "provider", _("At the provider")
+        EITHER = "either", _("At the workplace or the provider")
+
+    summary = models.CharField(_("summary"), max_length=300)
+    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
+    sectors = ParentalManyToManyField(IndustrySector, verbose_name=_("sectors"), related_name="workplace_offers")
+    boroughs = ParentalManyToManyField(
+        District,
+        verbose_name=_("boroughs covered"),
+        limit_choices_to={"is_london_borough": True},
+        related_name="workplace_offers",
+    )
+    levels = ParentalManyToManyField(Level, verbose_name=_("levels"), blank=True, related_name="workplace_offers")
+    delivered_at = models.CharField(_("where"), max_length=20, choices=DeliveredAt.choices, default=DeliveredAt.EITHER)
+    min_group_size = models.PositiveSmallIntegerField(_("smallest group"), default=6)
+    max_group_size = models.PositiveSmallIntegerField(_("largest group"), default=15)
+    funding_and_cost = models.TextField(_("funding and cost"))
+    typical_length = models.CharField(
+        _("typical length"), max_length=100, help_text=_("For example: 10 weeks, 2 hours a week.")
+    )
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    last_checked = models.DateField(_("last checked by the provider"), default=timezone.localdate)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("boroughs", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("levels", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("delivered_at"),
+        FieldRowPanel([FieldPanel("min_group_size"), FieldPanel("max_group_size")], heading=_("Group size")),
+        FieldPanel("funding_and_cost"),
+        FieldPanel("typical_length"),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")], heading=_("Contact")
+        ),
+        FieldPanel("last_checked"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
+    parent_page_types = ["finder.ProviderPage"]
+    subpage_types: list[str] = []
+    template = "pages/workplace_offer_page.html"
+
+    class Meta:
+        verbose_name = _("workplace ESOL offer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_group_size__gte=1) & Q(max_group_size__gte=F("min_group_size")),
+                name="workplace_group_size_range",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.max_group_size < self.min_group_size:
+            raise ValidationError({"max_group_size": _("The largest group can't be smaller than the smallest.")})
+
+    def mark_checked(self, today: date | None = None):
+        self.last_checked = today or timezone.localdate()

@@ -1,0 +1,100 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+from finder.postcodes import format_postcode
+
+from .geography import District
+
+
+class Venue(index.Indexed, models.Model):
+    """Where a provider teaches; reused by many classes and placed on the map by its postcode."""
+
+    provider = models.ForeignKey(
+        "finder.ProviderPage", verbose_name=_("provider"), on_delete=models.CASCADE, related_name="venues"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    address = models.TextField(_("address"), help_text=_("Street address, without the postcode."))
+    postcode = models.CharField(_("postcode"), max_length=8)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, help_text=_("Found from the postcode. Change it to move the map pin.")
+    )
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    borough = models.ForeignKey(
+        District,
+        verbose_name=_("borough"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    step_free_access = models.BooleanField(_("step-free access"), default=False)
+    has_creche_room = models.BooleanField(_("crèche room"), default=False)
+    transport_notes = models.TextField(
+        _("public transport"), blank=True, help_text=_("Nearest stations and bus routes, in short sentences.")
+    )
+
+    panels = [
+        FieldPanel("provider"),
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("postcode"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
+            heading=_("Map position"),
+        ),
+        FieldPanel("step_free_access"),
+        FieldPanel("has_creche_room"),
+        FieldPanel("transport_notes"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("address"),
+        index.AutocompleteField("name"),
+        index.FilterField("provider"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        indexes = [models.Index(fields=["latitude", "longitude"], name="venue_position")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(latitude__isnull=True, longitude__isnull=True)
+                    | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180)
+                ),
+                name="venue_position_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.postcode}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        venue = super().from_db(db, field_names, values)
+        venue._saved_position = (venue.postcode, venue.latitude, venue.longitude)
+        return venue
+
+    def clean(self):
+        """Place the venue from its postcode, unless an editor has moved the pin by hand."""
+        from finder.geocoding import PlaceNotFound, get_geocoder
+
+        super().clean()
+        postcode = format_postcode(self.postcode or "")
+        if not postcode:
+            raise ValidationError({"postcode": _("Enter a full UK postcode, like E1 6AN.")})
+        self.postcode = postcode
+        try:
+            location = get_geocoder().resolve(postcode)
+        except PlaceNotFound as error:
+            raise ValidationError({"postcode": error.message}) from None
+        saved_postcode, saved_lat, saved_lon = getattr(self, "_saved_position", (None, None, None))
+        pin_moved = (self.latitude, self.longitude) != (saved_lat, saved_lon)
+        if self.latitude is None or self.longitude is None or (postcode != saved_postcode and not pin_moved):
+            self.latitude, self.longitude = location.latitude, location.longitude
+        self.borough = District.objects.filter(code=location.raw.get("district_code")).first()
