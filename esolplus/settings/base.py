@@ -173,6 +173,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Wagtail's background tasks log every search-index update; only problems matter.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
 WAGTAIL_SITE_NAME = "ESOL Plus"

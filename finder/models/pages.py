@@ -11,6 +11,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .geography import District
@@ -111,7 +112,7 @@ class ProviderPage(Page):
         verbose_name = _("provider")
 
 
-class ClassPageQuerySet(models.QuerySet):
+class ClassPageQuerySet(PageQuerySet):
     def current(self, today: date | None = None):
         """Live classes that have not ended."""
         today = today or timezone.localdate()
