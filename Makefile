@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= esolplus.settings.dev
 
-.PHONY: run test lint format install install-dev translations clean
+.PHONY: run test lint format install install-dev translations messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required")'
@@ -26,6 +26,13 @@ install-dev: $(VENV)/.installed-dev
 
 translations: install
 	$(PY) manage.py compile_translations
+
+# Re-extract learner-facing messages into every catalogue (needs GNU gettext); staff screens stay English.
+MESSAGE_LANGUAGES := ar bn es fa pl pt ro so ti tr uk ur
+messages: install
+	$(PY) manage.py makemessages --no-obsolete --no-location $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
+		-i ".venv/*" -i "tests/*" -i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" \
+		-i "finder/templates/finder/admin/*" -i "node_modules/*" -i "scripts/*" -i "staticfiles/*"
 
 run: install translations
 	$(PY) manage.py migrate --no-input
