@@ -31,8 +31,11 @@ translations: install
 MESSAGE_LANGUAGES := ar bn es fa pl pt ro so ti tr uk ur
 messages: install
 	$(PY) manage.py makemessages --no-obsolete --no-location $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
-		-i ".venv/*" -i "tests/*" -i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" \
-		-i "finder/templates/finder/admin/*" -i "node_modules/*" -i "scripts/*" -i "staticfiles/*"
+		-i ".venv/*" -i "tests/*" -i "node_modules/*" -i "scripts/*" -i "staticfiles/*" -i "esolplus/settings/*" \
+		-i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" -i "templates/account/*" \
+		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/admin_views.py" -i "finder/cms_*.py" \
+		-i "finder/wagtail_hooks.py" -i "finder/enquiry_admin.py" -i "finder/services/class_import.py" \
+		-i "finder/models/geography.py" -i "esolplus/two_factor.py"
 
 run: install translations
 	$(PY) manage.py migrate --no-input
