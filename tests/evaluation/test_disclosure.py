@@ -47,7 +47,7 @@ def determined(equations: list[dict], hidden: set) -> set:
 
 def two_way(grid: list[list[int]]):
     """A table with its margins, and its equations (each row and column adds up to its total)."""
-    rows = {r: {c: v for c, v in enumerate(line)} for r, line in enumerate(grid)}
+    rows = {r: dict(enumerate(line)) for r, line in enumerate(grid)}
     for r in rows:
         rows[r][T] = sum(grid[r])
     columns = list(range(len(grid[0])))
@@ -83,7 +83,7 @@ def test_no_hidden_cell_recoverable_in_one_way_tables(groups):
     cells = one_way_cells(dict(enumerate(groups)), T, sum(groups))
     hidden = protect(cells, THRESHOLD)
     assert all(c.key in hidden for c in cells if is_primary(c.value, THRESHOLD))
-    equation = {**{i: 1 for i in range(len(groups))}, T: -1}
+    equation = {**dict.fromkeys(range(len(groups)), 1), T: -1}
     assert determined([equation], hidden) == set()
 
 
@@ -96,7 +96,7 @@ def test_a_single_small_cell_forces_a_second_one_in_its_row_and_column():
 
 
 def test_the_checker_catches_a_recoverable_cell():
-    cells, equations = two_way([[3, 20], [15, 30]])
+    _cells, equations = two_way([[3, 20], [15, 30]])
     assert determined(equations, {(0, 0)}) == {(0, 0)}
 
 

@@ -180,7 +180,7 @@ def test_rarpa_achievement_is_fully_achieved_goals_over_rated_goals():
 
 @pytest.mark.django_db
 def test_enrolment_facts_from_the_database(geography):
-    """Cancelled sessions, sessions before enrolment and after withdrawal are left out; outcomes within 6 months count."""
+    """Cancelled sessions and sessions before enrolment or after withdrawal are left out."""
     cohort = CohortFactory()
     before = SessionFactory(cohort=cohort, date=TERM_START)
     held = [SessionFactory(cohort=cohort, date=TERM_START + i * WEEK) for i in (1, 2, 3)]
