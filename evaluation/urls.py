@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort"),
     path("cohorts/<int:cohort_id>/enrol/", views.enrol_learner, name="enrol"),
+    path("cohorts/<int:cohort_id>/schedule/", views.schedule_sessions, name="schedule"),
     path("cohorts/<int:cohort_id>/import/", views.import_csv, name="import"),
     path("sessions/<int:session_id>/register/", views.take_register, name="register"),
     path("enrolments/<int:enrolment_id>/", views.enrolment_detail, name="enrolment"),

@@ -71,6 +71,15 @@ def cohort_detail(request, cohort_id: int):
     )
 
 
+@staff_login_required
+@require_POST
+def schedule_sessions(request, cohort_id: int):
+    cohort = get_object_or_404(access.recordable_cohorts(request.user), pk=cohort_id)
+    count = services.schedule_sessions(request.user, cohort)
+    messages.success(request, _("%(count)s sessions added from the class timetable.") % {"count": count})
+    return redirect("evaluation:cohort", cohort_id=cohort.id)
+
+
 def _label(enrolment) -> str:
     identity = getattr(enrolment.learner, "identity", None)
     return identity.full_name if identity else _("Learner %(id)s") % {"id": enrolment.learner_id}

@@ -11,6 +11,7 @@ from .recording import (
     record_outcome,
     record_survey,
     register_learner,
+    schedule_sessions,
     take_register,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "record_outcome",
     "record_survey",
     "register_learner",
+    "schedule_sessions",
     "subject_access",
     "take_register",
 ]

@@ -102,6 +102,22 @@ def take_register(user, session: Session, marks: dict[int, str], minutes: dict[i
     return len(created) + len(changed)
 
 
+def schedule_sessions(user, cohort: Cohort) -> int:
+    """Create the cohort's sessions from its class's weekly timetable; existing ones are left alone."""
+    weekly = list(cohort.class_page.sessions.all())
+    existing = set(cohort.sessions.values_list("date", "start_time"))
+    new, day = [], cohort.start_date
+    while day <= cohort.end_date:
+        for slot in weekly:
+            if day.weekday() == slot.weekday and (day, slot.start_time) not in existing:
+                new.append(Session(cohort=cohort, date=day, start_time=slot.start_time, end_time=slot.end_time))
+        day += datetime.timedelta(days=1)
+    Session.objects.bulk_create(new)
+    if new:
+        record_audit(user, Action.CREATE, "evaluation.Session", cohort.pilot, cohort=cohort.pk, sessions=len(new))
+    return len(new)
+
+
 def cancel_session(user, session: Session) -> None:
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status"])

@@ -178,3 +178,27 @@ def test_subject_access_command_prints_everything_held(world, capsys):
     call_command("learner_data", str(world["enrolment_a1"].learner_id), "--access")
     data = json.loads(capsys.readouterr().out)
     assert data["identity"]["full_name"] == "Zainab Q" and len(data["enrolments"]) == 1
+
+
+def test_sessions_are_scheduled_from_the_class_timetable_once(client, world):
+    cohort = world["cohort_a1"]  # the factory's class meets on Tuesdays, 10:00 to 12:00
+    client.force_login(world["staff1"])
+    client.post(reverse("evaluation:schedule", args=[cohort.id]))
+    client.post(reverse("evaluation:schedule", args=[cohort.id]))
+    dates = list(cohort.sessions.values_list("date", flat=True))
+    assert len(dates) == 12 and all(day.weekday() == 1 for day in dates)
+    client.force_login(world["staff2"])
+    assert client.post(reverse("evaluation:schedule", args=[cohort.id])).status_code == 404
+
+
+def test_only_coordinators_can_read_the_audit_log_in_the_admin(client, world):
+    from django.contrib.auth.models import Permission
+
+    access_admin = Permission.objects.get(codename="access_admin")
+    for who in ("coordinator", "evaluator_a"):
+        world[who].user_permissions.add(access_admin)
+    AuditEntry.objects.create(action="create", model="evaluation.Learner", object_id="1")
+    client.force_login(world["coordinator"])
+    assert client.get("/admin/evaluation/audit-log/").status_code == 200
+    client.force_login(world["evaluator_a"])
+    assert client.get("/admin/evaluation/audit-log/").status_code in (302, 403)
