@@ -79,6 +79,8 @@ def protect(cells: list[Cell], threshold: int, forced: Iterable[Hashable] = ()) 
         candidates = [c for c in cells if c.key not in hidden and set(c.ends) & set(bridge.ends)]
         if not candidates:
             candidates = [c for c in cells if c.key not in hidden]
+        if not candidates:
+            break  # everything is hidden already
 
         # Prefer a cell that closes a cycle, then the smallest non-zero count, to lose as little as possible.
         choice = min(

@@ -23,7 +23,9 @@ def _tables(rows: list[Row]) -> list[list[Cell]]:
     for family, breakdowns in by_indicator.items():
         pilot_rows = breakdowns.get("pilot", [])
         for breakdown in ("provider", "borough"):
-            group_rows = breakdowns.get(breakdown, []) + pilot_rows
+            if not breakdowns.get(breakdown):
+                continue  # a total alone adds nothing up
+            group_rows = breakdowns[breakdown] + pilot_rows
             cells = []
             for row in group_rows:
                 m = row.measure
