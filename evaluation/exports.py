@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import Count
 
 from .indicators import Period, indicator_rows
 from .models import (
@@ -187,7 +188,7 @@ class Pseudonyms:
 def attendance_sql(today: datetime.date) -> tuple[str, list]:
     """One row for every held session in each enrolment's window, with its mark or none."""
     sql = """
-        SELECT e.id, s.date, a.status, a.minutes
+        SELECT e.id, CAST(s.date AS TEXT), a.status, a.minutes
         FROM evaluation_session s
         JOIN evaluation_enrolment e ON e.cohort_id = s.cohort_id
         JOIN evaluation_cohort c ON c.id = s.cohort_id
@@ -200,6 +201,7 @@ def attendance_sql(today: datetime.date) -> tuple[str, list]:
 
 
 def iter_attendance(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> Iterator[tuple]:
+    """Rows for attendance.csv, fetched in chunks (dates arrive as ISO text, so nothing is parsed)."""
     sql, params = attendance_sql(today)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [pilot.pk, *params])
@@ -207,7 +209,7 @@ def iter_attendance(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> Iter
             for enrolment_id, day, status, minutes in rows:
                 yield (
                     ids("enrolment", enrolment_id),
-                    _iso(day),
+                    day,
                     1,
                     status or NOT_RECORDED,
                     "" if minutes is None else minutes,
@@ -315,6 +317,20 @@ def _codebook_rows(pilot: Pilot, tables: dict) -> Iterator[tuple]:
         yield ("survey_items", item.code, item.text, "integer", labels)
 
 
+K_ANONYMITY = 5
+
+
+def learners_in_small_combinations(pilot: Pilot) -> int:
+    """Learners whose age band, borough, first language and gender are shared by fewer than 5 (re-identification)."""
+    combos = (
+        Learner.objects.filter(enrolments__cohort__pilot=pilot)
+        .distinct()
+        .values("age_band", "borough_id", "first_language", "gender")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return sum(c["n"] for c in combos if c["n"] < K_ANONYMITY)
+
+
 def export_pilot(
     pilot: Pilot,
     out_dir: Path,
@@ -355,6 +371,8 @@ def export_pilot(
     book.close()
     written["codebook"] = book
     filters = {"period": str(period) if period else "all", "today": today.isoformat(), "tables": sorted(written)}
+    if level == "record":
+        filters["learners_in_small_combinations"] = learners_in_small_combinations(pilot)
     record = ExportRecord.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         recipient=recipient,

@@ -101,3 +101,16 @@ def test_evaluators_cannot_publish_and_unpublished_results_are_not_public(client
 def test_staff_only_list_their_own_cohorts(client, world):
     response = get(client, world["staff2"], reverse("evaluation:home"))
     assert world["cohort_a2"].name in response.text and world["cohort_a1"].name not in response.text
+
+
+def test_dashboard_filters_by_provider_and_rejects_a_bad_period(client, world):
+    client.force_login(world["coordinator"])
+    url = reverse("evaluation:dashboard", args=[world["pilot_a"].slug])
+    everyone = client.get(url)
+    assert everyone.status_code == 200
+    assert world["cohort_a1"].provider.title in everyone.text and world["cohort_a2"].provider.title in everyone.text
+    one = client.get(url, {"provider": world["cohort_a2"].provider_id})
+    table = one.text.split("All indicators")[-1]
+    assert world["cohort_a2"].provider.title in table and world["cohort_a1"].provider.title not in table
+    bad = client.get(url, {"start": "2025-05-01", "end": "2025-01-01"})
+    assert bad.status_code == 200 and "The period must end after it starts." in bad.text

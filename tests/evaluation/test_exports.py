@@ -92,6 +92,7 @@ def test_xlsx_export_and_the_export_log(small_pilot, tmp_path):
     assert ExportRecord.objects.get() == record
     entry = AuditEntry.objects.get(action="export")
     assert entry.pilot == small_pilot and entry.detail["row_counts"]["attendance"] == 5
+    assert record.filters["learners_in_small_combinations"] == 2  # two learners: every combination is small
 
 
 def _big_pilot(n_learners=60, seed=1):

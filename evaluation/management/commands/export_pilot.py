@@ -53,3 +53,10 @@ class Command(BaseCommand):
             )
             counts = ", ".join(f"{name} {rows}" for name, rows in record.row_counts.items())
             self.stdout.write(f"{pilot.slug}: {out} ({counts})")
+            if record.filters.get("learners_in_small_combinations"):
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"  {record.filters['learners_in_small_combinations']} learners share their age band, borough, "
+                        "first language and gender with fewer than 5 others: check before release."
+                    )
+                )
