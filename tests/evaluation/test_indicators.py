@@ -220,3 +220,17 @@ def test_an_outcome_more_than_6_months_after_leaving_does_not_count(geography):
     )
     (facts,) = enrolment_facts(Enrolment.objects.all(), today=TERM_START + 60 * WEEK)
     assert facts.leaver and facts.completed and not facts.progressed
+
+
+@pytest.mark.django_db
+def test_weekly_attendance_for_the_dashboard_chart(geography):
+    from evaluation.charts import attendance_by_week
+
+    cohort = CohortFactory()
+    week1, week2 = SessionFactory(cohort=cohort, date=TERM_START), SessionFactory(cohort=cohort, date=TERM_START + WEEK)
+    first, second = EnrolmentFactory(cohort=cohort), EnrolmentFactory(cohort=cohort)
+    AttendanceFactory(enrolment=first, session=week1, status="present")
+    AttendanceFactory(enrolment=second, session=week1, status="unauthorised")
+    AttendanceFactory(enrolment=first, session=week2, status="late")
+    weeks = attendance_by_week(Enrolment.objects.all(), today=TERM_START + 5 * WEEK)
+    assert [(w["week"], w["percent"], w["held"]) for w in weeks] == [(TERM_START, 50, 2), (TERM_START + WEEK, 50, 2)]

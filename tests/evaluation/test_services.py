@@ -202,3 +202,52 @@ def test_only_coordinators_can_read_the_audit_log_in_the_admin(client, world):
     assert client.get("/admin/evaluation/audit-log/").status_code == 200
     client.force_login(world["evaluator_a"])
     assert client.get("/admin/evaluation/audit-log/").status_code in (302, 403)
+
+
+def test_staff_enrol_a_learner_from_an_enquiry_through_the_screen(client, world):
+    cohort = world["cohort_a1"]
+    enquiry = EnquiryFactory(class_page=cohort.class_page, name="Maryam Yusuf", phone="07700 900321")
+    url = reverse("evaluation:enrol", args=[cohort.id]) + f"?enquiry={enquiry.id}"
+    client.force_login(world["staff2"])
+    assert client.get(url).status_code == 404
+    client.force_login(world["staff1"])
+    form = client.get(url)
+    assert 'value="Maryam Yusuf"' in form.text
+    response = client.post(
+        url,
+        {
+            "identity-full_name": "Maryam Yusuf",
+            "identity-phone": "07700 900321",
+            "identity-uln": "12345",
+            "learner-age_band": "35-49",
+            "learner-gender": "woman",
+            "learner-time_in_uk": "1-5",
+            "learner-employment_status": "unemployed",
+            "learner-childcare_need": "true",
+            "consent-privacy_notice_version": "2025-1",
+            "consent-research": "on",
+            "enrol-start_date": "2025-01-06",
+        },
+    )
+    assert response.status_code == 200 and "A Unique Learner Number has 10 digits." in response.text
+    assert not LearnerIdentity.objects.filter(full_name="Maryam Yusuf").exists()
+    response = client.post(
+        url,
+        {
+            "identity-full_name": "Maryam Yusuf",
+            "identity-phone": "07700 900321",
+            "learner-age_band": "35-49",
+            "learner-gender": "woman",
+            "learner-time_in_uk": "1-5",
+            "learner-employment_status": "unemployed",
+            "learner-childcare_need": "true",
+            "consent-privacy_notice_version": "2025-1",
+            "consent-research": "on",
+            "enrol-start_date": "2025-01-06",
+        },
+    )
+    assert response.status_code == 302
+    identity = LearnerIdentity.objects.get(full_name="Maryam Yusuf")
+    assert identity.enquiry == enquiry and identity.learner.provider == cohort.provider
+    assert identity.learner.enrolments.get().cohort == cohort
+    assert identity.learner.consents.get().research is True
