@@ -26,6 +26,7 @@ from django.db import connection
 SESSIONS_PER_COHORT = 50
 ENROLMENTS_PER_COHORT = 200
 TODAY = datetime.date(2026, 7, 31)
+REPEATS = 3
 TERM_START = datetime.date(2025, 9, 1)
 
 
@@ -204,15 +205,18 @@ class Command(BaseCommand):
         from evaluation.models import Pilot
 
         pilot = Pilot.objects.get(slug="bench")
-        started = time.perf_counter()
-        record = export_pilot(pilot, options["out"], recipient="bench", today=TODAY, tables=["attendance"])
-        seconds = time.perf_counter() - started
+        best = None
+        for _ in range(REPEATS):  # best of several runs: the machine is shared, so single runs are noisy
+            started = time.perf_counter()
+            record = export_pilot(pilot, options["out"], recipient="bench", today=TODAY, tables=["attendance"])
+            seconds = time.perf_counter() - started
+            best = seconds if best is None else min(best, seconds)
         rows = record.row_counts["attendance"]
         return {
             "database": connection.vendor,
             "rows": rows,
-            "seconds": round(seconds, 2),
-            "rows_per_second": round(rows / seconds),
+            "seconds": round(best, 2),
+            "rows_per_second": round(rows / best),
             "file_mb": round((options["out"] / "attendance.csv").stat().st_size / 2**20, 1),
         }
 
@@ -225,12 +229,16 @@ class Command(BaseCommand):
         # Literal values (an integer and a date we made) so the query runs inside COPY unchanged.
         sql = sql.replace("%s", str(pilot.pk), 1).replace("%s", f"'{TODAY.isoformat()}'")
         connection.ensure_connection()
-        started = time.perf_counter()
-        size = 0
-        with connection.connection.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
-            for block in copy:
-                size += len(block)
-        seconds = time.perf_counter() - started
+        best = None
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            size = 0
+            with connection.connection.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
+                for block in copy:
+                    size += len(block)
+            seconds = time.perf_counter() - started
+            best = seconds if best is None else min(best, seconds)
+        seconds = best
         rows = pilot.cohorts.count() and _count_rows(sql)
         return {
             "copy_seconds": round(seconds, 2),
