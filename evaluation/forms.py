@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from finder.models import District
@@ -76,7 +77,11 @@ class IdentityForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
-    privacy_notice_version = forms.CharField(label=_("Privacy notice version given"), initial="2025-1", max_length=20)
+    privacy_notice_version = forms.CharField(
+        label=_("Privacy notice version given"),
+        initial=lambda: settings.EVALUATION_PRIVACY_NOTICE_VERSION,
+        max_length=20,
+    )
     research = forms.BooleanField(label=_("Agrees to take part in the research"), required=False)
     follow_up_contact = forms.BooleanField(label=_("Agrees to be contacted in 6 months"), required=False)
 
