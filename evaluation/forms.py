@@ -38,7 +38,7 @@ class RegisterForm(forms.Form):
                 label=enrolment.label,
                 choices=Attendance.Status.choices,
                 initial=marks.get(enrolment.id, Attendance.Status.PRESENT),
-                widget=forms.RadioSelect(attrs={"class": "toggle"}),
+                widget=forms.RadioSelect,
             )
 
     def marks(self) -> dict[int, str]:
