@@ -206,3 +206,6 @@ OPENREFERRAL_SCHEMA_DIR = Path(
 PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", "")
 
 SITE_DESCRIPTION = _("Find an English (ESOL) class in London.")
+
+# Evaluation: the privacy notice version that new learners' consent records refer to.
+EVALUATION_PRIVACY_NOTICE_VERSION = os.environ.get("EVALUATION_PRIVACY_NOTICE_VERSION", "2025-1")

@@ -1,0 +1,430 @@
+"""Screens for provider staff (registers, learners, outcomes), evaluators (dashboards, exports) and coordinators.
+
+Every view asks evaluation.access for what the user may see: objects outside it are "not found" (404), and
+pages a role may never use are "forbidden" (403).
+"""
+
+import csv
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from finder.models import Enquiry
+
+from . import access, services
+from .charts import attendance_by_week, level_bars
+from .exports import export_pilot
+from .forms import (
+    AssessmentForm,
+    ConsentForm,
+    DashboardFilterForm,
+    EndEnrolmentForm,
+    EnrolForm,
+    GoalForm,
+    GoalRatingForm,
+    IdentityForm,
+    ImportForm,
+    LearnerForm,
+    OutcomeForm,
+    RegisterForm,
+    SurveyForm,
+)
+from .indicators import Period, indicator_rows, pilot_enrolments
+from .models import Attendance, AuditEntry, Goal, Pilot, SurveyInstrument
+from .publishing import publish
+from .services.imports import import_assessments, import_registers
+
+staff_login_required = login_required(login_url="wagtailadmin_login")
+T = "pages/evaluation/"
+
+
+@staff_login_required
+def home(request):
+    cohorts = access.recordable_cohorts(request.user).select_related("pilot", "provider")
+    pilots = access.viewable_pilots(request.user)
+    if not cohorts and not pilots:
+        raise PermissionDenied
+    return render(request, T + "home.html", {"cohorts": cohorts, "pilots": pilots})
+
+
+@staff_login_required
+def cohort_detail(request, cohort_id: int):
+    cohort = get_object_or_404(access.recordable_cohorts(request.user).select_related("pilot"), pk=cohort_id)
+    enrolments = cohort.enrolments.select_related("learner__identity").order_by("learner__identity__full_name")
+    enquiries = Enquiry.objects.filter(class_page_id=cohort.class_page_id).exclude(status=Enquiry.Status.ENROLLED)
+    return render(
+        request,
+        T + "cohort.html",
+        {"cohort": cohort, "sessions": cohort.sessions.all(), "enrolments": enrolments, "enquiries": enquiries},
+    )
+
+
+@staff_login_required
+@require_POST
+def schedule_sessions(request, cohort_id: int):
+    cohort = get_object_or_404(access.recordable_cohorts(request.user), pk=cohort_id)
+    count = services.schedule_sessions(request.user, cohort)
+    messages.success(request, _("%(count)s sessions added from the class timetable.") % {"count": count})
+    return redirect("evaluation:cohort", cohort_id=cohort.id)
+
+
+def _label(enrolment) -> str:
+    identity = getattr(enrolment.learner, "identity", None)
+    return identity.full_name if identity else _("Learner %(id)s") % {"id": enrolment.learner_id}
+
+
+@staff_login_required
+def take_register(request, session_id: int):
+    session = get_object_or_404(access.recordable_sessions(request.user).select_related("cohort"), pk=session_id)
+    enrolments = list(
+        session.cohort.enrolments.filter(start_date__lte=session.date)
+        .exclude(actual_end_date__lt=session.date)
+        .select_related("learner__identity")
+    )
+    for enrolment in enrolments:
+        enrolment.label = _label(enrolment)
+    marks = dict(session.attendance.values_list("enrolment_id", "status"))
+    form = RegisterForm(request.POST or None, enrolments=enrolments, marks=marks)
+    if request.method == "POST" and form.is_valid():
+        services.take_register(request.user, session, form.marks())
+        messages.success(request, _("Register saved."))
+        return redirect("evaluation:cohort", cohort_id=session.cohort_id)
+    return render(request, T + "register.html", {"session": session, "form": form, "statuses": Attendance.Status})
+
+
+@staff_login_required
+def enrol_learner(request, cohort_id: int):
+    """Add a learner (from an enquiry when there was one) and enrol them on the cohort."""
+    cohort = get_object_or_404(access.recordable_cohorts(request.user), pk=cohort_id)
+    enquiry = None
+    if request.GET.get("enquiry"):
+        enquiry = get_object_or_404(Enquiry, pk=request.GET["enquiry"], class_page_id=cohort.class_page_id)
+    initial_identity = {"full_name": enquiry.name, "phone": enquiry.phone, "email": enquiry.email} if enquiry else {}
+    data = request.POST or None
+    forms_ = {
+        "learner": LearnerForm(data, prefix="learner"),
+        "identity": IdentityForm(data, prefix="identity", initial=initial_identity),
+        "consent": ConsentForm(data, prefix="consent"),
+        "enrol": EnrolForm(data, prefix="enrol", initial={"start_date": timezone.localdate()}),
+    }
+    if request.method == "POST" and all(f.is_valid() for f in forms_.values()):
+        with transaction.atomic():
+            learner = services.register_learner(
+                request.user,
+                cohort.provider,
+                characteristics=forms_["learner"].cleaned_data,
+                identity=forms_["identity"].cleaned_data,
+                consent={**forms_["consent"].cleaned_data, "recorded_on": timezone.localdate()},
+                enquiry=enquiry,
+            )
+            services.enrol(request.user, learner, cohort, forms_["enrol"].cleaned_data["start_date"], enquiry=enquiry)
+        messages.success(request, _("Learner added and enrolled."))
+        return redirect("evaluation:cohort", cohort_id=cohort.id)
+    return render(request, T + "enrol.html", {"cohort": cohort, "enquiry": enquiry, **forms_})
+
+
+@staff_login_required
+def enrolment_detail(request, enrolment_id: int):
+    enrolment = get_object_or_404(
+        access.recordable_enrolments(request.user).select_related("cohort__pilot", "learner"), pk=enrolment_id
+    )
+    action = request.POST.get("action")
+    data = request.POST or None
+    forms_ = {
+        "assessment": AssessmentForm(data if action == "assessment" else None, prefix="assessment"),
+        "goal": GoalForm(data if action == "goal" else None, prefix="goal"),
+        "end": EndEnrolmentForm(
+            data if action == "end" else None,
+            prefix="end",
+            initial={"completion_status": enrolment.completion_status, "outcome": enrolment.outcome},
+        ),
+    }
+    if request.method == "POST":
+        form = forms_.get(action)
+        if form is not None and form.is_valid():
+            if action == "assessment":
+                services.record_assessment(request.user, enrolment, **form.cleaned_data)
+            elif action == "goal":
+                services.add_goal(request.user, enrolment, **form.cleaned_data)
+            else:
+                services.end_enrolment(request.user, enrolment, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("evaluation:enrolment", enrolment_id=enrolment.id)
+    return render(
+        request,
+        T + "enrolment.html",
+        {
+            "enrolment": enrolment,
+            "label": _label(enrolment),
+            "assessments": enrolment.assessments.all(),
+            "goals": enrolment.goals.all(),
+            "can_see_identity": access.can_see_identity(request.user, enrolment.learner),
+            **forms_,
+        },
+    )
+
+
+@staff_login_required
+def rate_goal(request, goal_id: int):
+    goal = get_object_or_404(Goal.objects.filter(enrolment__in=access.recordable_enrolments(request.user)), pk=goal_id)
+    form = GoalRatingForm(
+        request.POST or None, initial={"rating": goal.rating, "self_assessment": goal.self_assessment}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.rate_goal(request.user, goal, **form.cleaned_data)
+        return redirect("evaluation:enrolment", enrolment_id=goal.enrolment_id)
+    return render(request, T + "form.html", {"form": form, "title": _("Rate a goal"), "subtitle": goal.text})
+
+
+def _recordable_learner(request, learner_id: int):
+    return get_object_or_404(access.recordable_learners(request.user), pk=learner_id)
+
+
+@staff_login_required
+def record_survey(request, learner_id: int):
+    learner = _recordable_learner(request, learner_id)
+    instrument = SurveyInstrument.objects.order_by("-version").first()
+    if instrument is None:
+        raise Http404
+    form = SurveyForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        services.record_survey(
+            request.user,
+            learner,
+            instrument,
+            wave=form.cleaned_data["wave"],
+            date=form.cleaned_data["date"],
+            answers=form.answers(),
+        )
+        messages.success(request, _("Survey answers saved."))
+        return redirect("evaluation:home")
+    return render(request, T + "form.html", {"form": form, "title": str(instrument)})
+
+
+@staff_login_required
+def record_outcome(request, learner_id: int):
+    learner = _recordable_learner(request, learner_id)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_outcome(request.user, learner, **form.cleaned_data)
+        messages.success(request, _("Outcome saved."))
+        return redirect("evaluation:home")
+    return render(request, T + "form.html", {"form": form, "title": _("Where did they go next?")})
+
+
+def _identity_learner(request, learner_id: int):
+    """Only staff of the learner's own provider: everyone else gets "not found"."""
+    return get_object_or_404(access.identity_visible_learners(request.user), pk=learner_id)
+
+
+@staff_login_required
+def identity(request, learner_id: int):
+    learner = _identity_learner(request, learner_id)
+    return render(request, T + "identity.html", {"learner": learner, "identity": getattr(learner, "identity", None)})
+
+
+@staff_login_required
+def subject_access(request, learner_id: int):
+    learner = _identity_learner(request, learner_id)
+    data = services.subject_access(request.user, learner)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{learner.pk}.json"'
+    return response
+
+
+@staff_login_required
+@require_POST
+def erase(request, learner_id: int):
+    learner = _identity_learner(request, learner_id)
+    services.erase_learner(request.user, learner)
+    messages.success(request, _("The learner's identity has been erased."))
+    return redirect("evaluation:home")
+
+
+@staff_login_required
+def import_csv(request, cohort_id: int):
+    cohort = get_object_or_404(access.recordable_cohorts(request.user), pk=cohort_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        importer = import_registers if form.cleaned_data["kind"] == "register" else import_assessments
+        result = importer(request.user, cohort, form.cleaned_data["file"].read())
+        if result.ok:
+            messages.success(request, _("%(rows)s rows imported.") % {"rows": result.rows})
+            return redirect("evaluation:cohort", cohort_id=cohort.id)
+    return render(request, T + "import.html", {"cohort": cohort, "form": form, "result": result})
+
+
+def _viewable_pilot(request, slug: str) -> Pilot:
+    pilot = get_object_or_404(Pilot, slug=slug)
+    if not access.can_view_pilot(request.user, pilot):
+        raise PermissionDenied
+    return pilot
+
+
+def _filters(request, pilot):
+    cohorts = pilot.cohorts.select_related("provider")
+    providers = sorted({(c.provider_id, c.provider.title) for c in cohorts}, key=lambda p: p[1])
+    boroughs = sorted(
+        {
+            (e.learner.borough_id, e.learner.borough.name)
+            for e in pilot_enrolments(pilot).select_related("learner__borough")
+            if e.learner.borough_id
+        },
+        key=lambda b: b[1],
+    )
+    form = DashboardFilterForm(request.GET or None, providers=providers, boroughs=boroughs)
+    params = {"provider_id": None, "borough_code": None, "period": None}
+    if form.is_valid():
+        data = form.cleaned_data
+        params = {
+            "provider_id": data["provider"],
+            "borough_code": data["borough"] or None,
+            "period": Period(data["start"], data["end"]) if data["start"] else None,
+        }
+    return form, params
+
+
+def _display(measure) -> dict:
+    value = measure.value
+    if value is None:
+        shown = "–"
+    elif measure.kind == "rate":
+        shown = f"{100 * value:.1f}%"
+    elif measure.kind == "mean":
+        shown = f"{value:+.2f}"
+    else:
+        shown = str(value)
+    numerator = "" if measure.kind == "mean" else measure.numerator
+    denominator = "" if measure.denominator is None else measure.denominator
+    return {"numerator": numerator, "denominator": denominator, "value": shown}
+
+
+HEADLINES = [
+    ("starts", _lazy("Starts")),
+    ("attendance_rate", _lazy("Attendance")),
+    ("attendance_not_recorded", _lazy("Sessions with no mark")),
+    ("persistent_absence", _lazy("Persistently absent")),
+    ("retention", _lazy("Retention")),
+    ("achievement", _lazy("Achievement")),
+    ("rarpa_achievement", _lazy("RARPA goals fully achieved")),
+    ("progression_within_6_months", _lazy("Progressed within 6 months")),
+]
+
+
+def _headline_stats(headline: dict) -> list[dict]:
+    stats = []
+    for key, label in HEADLINES:
+        measure = headline.get(key)
+        if measure is None:
+            continue
+        shown = _display(measure)
+        detail = f"{shown['numerator']} / {shown['denominator']}" if measure.kind == "rate" else ""
+        stats.append({"label": label, "value": shown["value"], "detail": detail})
+    return stats
+
+
+@staff_login_required
+def dashboard(request, slug: str):
+    pilot = _viewable_pilot(request, slug)
+    today = timezone.localdate()
+    form, params = _filters(request, pilot)
+    rows = indicator_rows(pilot, today, **params)
+    headline = {r.indicator: r.measure for r in rows if r.breakdown == "pilot"}
+    enrolments = pilot_enrolments(pilot, params["provider_id"], params["borough_code"])
+    return render(
+        request,
+        T + "dashboard.html",
+        {
+            "pilot": pilot,
+            "form": form,
+            "stats": _headline_stats(headline),
+            "table": [
+                {"indicator": r.indicator, "breakdown": r.breakdown, "group": r.group, **_display(r.measure)}
+                for r in rows
+            ],
+            "weeks": attendance_by_week(enrolments, today, params["period"]),
+            "levels": level_bars(headline),
+            "query": request.GET.urlencode(),
+            "is_coordinator": access.is_coordinator(request.user),
+        },
+    )
+
+
+@staff_login_required
+def export(request, slug: str):
+    """A zip of the pilot's export; record level uses pseudonyms keyed for this user."""
+    pilot = _viewable_pilot(request, slug)
+    level = request.GET.get("level", "aggregate")
+    fmt = request.GET.get("format", "csv")
+    if level not in ("record", "aggregate") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, params = _filters(request, pilot)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        export_pilot(
+            pilot,
+            out,
+            user=request.user,
+            recipient=f"user:{request.user.pk}",
+            fmt=fmt,
+            level=level,
+            today=timezone.localdate(),
+            period=params["period"],
+        )
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(out.iterdir()):
+                archive.write(path, path.name)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{pilot.slug}-{level}-{timezone.localdate()}.zip")
+
+
+@staff_login_required
+@require_POST
+def publish_results(request, slug: str):
+    pilot = get_object_or_404(Pilot, slug=slug)
+    if not access.is_coordinator(request.user):
+        raise PermissionDenied
+    pilot.results_published_at = timezone.now() if request.POST.get("publish") == "1" else None
+    pilot.save(update_fields=["results_published_at"])
+    services.record_audit(
+        request.user, AuditEntry.Action.CHANGE, pilot, pilot, published=bool(pilot.results_published_at)
+    )
+    messages.success(request, _("Results page updated."))
+    return redirect("evaluation:dashboard", slug=pilot.slug)
+
+
+def results(request, slug: str):
+    """The public, disclosure-controlled results of a pilot a coordinator has published."""
+    pilot = get_object_or_404(Pilot, slug=slug, results_published_at__isnull=False)
+    today = pilot.results_published_at.date()
+    published = [
+        r
+        for r in publish(indicator_rows(pilot, today), pilot.disclosure_threshold)
+        if not r["indicator"].startswith("reach:")
+    ]
+    return render(request, T + "results.html", {"pilot": pilot, "rows": published})
+
+
+def results_csv(request, slug: str) -> HttpResponse:
+    pilot = get_object_or_404(Pilot, slug=slug, results_published_at__isnull=False)
+    rows = publish(indicator_rows(pilot, pilot.results_published_at.date()), pilot.disclosure_threshold)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{pilot.slug}-results.csv"'
+    writer = csv.DictWriter(response, fieldnames=list(rows[0]) if rows else ["indicator"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return response
