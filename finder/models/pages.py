@@ -1,3 +1,4 @@
+import datetime
 import math
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
@@ -110,6 +112,7 @@ class ProviderPage(Page):
 
     class Meta:
         verbose_name = _("provider")
+        permissions = [("coordinate_providers", "Can set up providers and see every provider's listings")]
 
 
 class ClassPageQuerySet(PageQuerySet):
@@ -145,6 +148,16 @@ class ClassPageQuerySet(PageQuerySet):
 
 
 ClassPageManager = PageManager.from_queryset(ClassPageQuerySet)
+
+
+class ClassPageForm(WagtailAdminPageForm):
+    """Offers only the venues of the provider the class belongs to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provider = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        if "venue" in self.fields and provider is not None:
+            self.fields["venue"].queryset = self.fields["venue"].queryset.filter(provider_id=provider.pk)
 
 
 class ClassPage(Page):
@@ -253,7 +266,7 @@ class ClassPage(Page):
             ],
             heading=_("Level"),
         ),
-        MultiFieldPanel([FieldPanel("delivery_mode"), FieldPanel("venue")], heading=_("Where")),
+        MultiFieldPanel([FieldPanel("delivery_mode"), FieldPanel("venue", widget=forms.Select)], heading=_("Where")),
         MultiFieldPanel(
             [
                 InlinePanel("sessions", label=_("Weekly sessions"), min_num=1),
@@ -293,6 +306,7 @@ class ClassPage(Page):
     parent_page_types = ["finder.ProviderPage"]
     subpage_types: list[str] = []
     template = "pages/class_page.html"
+    base_form_class = ClassPageForm
 
     class Meta:
         verbose_name = _("class")
@@ -316,8 +330,30 @@ class ClassPage(Page):
             errors["eligibility"] = _("Say who can get this class free.")
         if self.delivery_mode != self.DeliveryMode.ONLINE and not self.venue_id:
             errors["venue"] = _("Choose a venue, or set the class to online.")
+        parent = self._known_parent()
+        if self.venue_id and parent is not None and self.venue.provider_id != parent.pk:
+            errors["venue"] = _("Choose one of your own venues.")
         if errors:
             raise ValidationError(errors)
+        self.expire_after_end_date()
+
+    def save(self, *args, **kwargs):
+        self.expire_after_end_date()
+        return super().save(*args, **kwargs)
+
+    def _known_parent(self):
+        if self.path or getattr(self, "_cached_parent_obj", None):
+            return self.get_parent()
+        return None
+
+    def expire_after_end_date(self):
+        """Schedule Wagtail to unpublish the class when its last day is over.
+
+        ``publish_scheduled`` (run by cron) does the unpublishing; moving the end date moves the expiry.
+        """
+        if self.end_date:
+            next_day = datetime.datetime.combine(self.end_date + datetime.timedelta(days=1), datetime.time.min)
+            self.expire_at = timezone.make_aware(next_day)
 
     @property
     def provider(self) -> "ProviderPage | None":
