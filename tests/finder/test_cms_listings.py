@@ -36,7 +36,9 @@ def test_class_expires_when_its_term_ends(db):
 
 def test_publish_scheduled_unpublishes_ended_classes_only(db):
     today = timezone.localdate()
-    ended = ClassPageFactory(start_date=today - datetime.timedelta(days=60), end_date=today - datetime.timedelta(days=1))
+    ended = ClassPageFactory(
+        start_date=today - datetime.timedelta(days=60), end_date=today - datetime.timedelta(days=1)
+    )
     running = ClassPageFactory(start_date=today, end_date=today + datetime.timedelta(days=30))
     assert ClassPage.objects.get(pk=ended.pk).live  # published, but already past its expiry
     call_command("publish_scheduled")

@@ -32,7 +32,7 @@ def submit_change(client, page, title):
 
 
 def test_submitted_change_goes_live_only_after_a_coordinator_approves(client, alpha):
-    setup, page = alpha
+    _setup, page = alpha
     submit_change(client, page, "Alpha class, new times")
     state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
@@ -53,6 +53,7 @@ def test_submitted_change_goes_live_only_after_a_coordinator_approves(client, al
     live = ClassPage.objects.get(pk=page.pk)
     assert live.title == "Alpha class, new times"
     assert live.live and not live.has_unpublished_changes
+    assert live.expire_at is not None and live.expire_at.date() > live.end_date  # unpublished after the term
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_APPROVED
 
