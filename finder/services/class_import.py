@@ -325,7 +325,8 @@ def _build_row(provider: ProviderPage, number: int, values: dict, venues: dict, 
         for name, items in m2m.items():
             getattr(page, name).set(items)
         try:
-            page.full_clean()
+            # A new page gets its place in the tree (path, depth) only when it is added.
+            page.full_clean(exclude=["path", "depth"] if existing is None else None)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = name if name in COLUMN_NAMES else ("reference" if name == "slug" else "title")
