@@ -37,6 +37,13 @@ class ProviderIndexPage(Page):
     class Meta:
         verbose_name = _("provider index")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["providers"] = (
+            ProviderPage.objects.child_of(self).live().order_by("title").prefetch_related("boroughs_served")
+        )
+        return context
+
 
 class ProviderPage(Page):
     """An organisation that teaches ESOL; its classes and workplace offers live under it."""
@@ -109,6 +116,18 @@ class ProviderPage(Page):
     parent_page_types = ["finder.ProviderIndexPage"]
     subpage_types = ["finder.ClassPage", "finder.WorkplaceOfferPage"]
     template = "pages/provider_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["classes"] = (
+            ClassPage.objects.child_of(self)
+            .current()
+            .select_related("venue")
+            .prefetch_related("levels", "sessions")
+            .order_by("title")
+        )
+        context["offers"] = WorkplaceOfferPage.objects.child_of(self).live().order_by("title")
+        return context
 
     class Meta:
         verbose_name = _("provider")
@@ -373,6 +392,92 @@ class ClassPage(Page):
         """The provider confirms the listing is still correct."""
         self.last_checked = today or timezone.localdate()
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["provider"] = self.provider
+        context["structured_data"] = self.structured_data(request)
+        return context
+
+    COURSE_MODES = {"in_person": "onsite", "online": "online", "blended": "blended"}
+    SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    def structured_data(self, request=None) -> dict:
+        """schema.org Course with one CourseInstance, for search engines (rendered as JSON-LD)."""
+        provider = self.provider
+        instance: dict = {
+            "@type": "CourseInstance",
+            "courseMode": self.COURSE_MODES[self.delivery_mode],
+            "courseSchedule": [
+                {
+                    "@type": "Schedule",
+                    "byDay": f"https://schema.org/{self.SCHEMA_DAYS[session.weekday]}",
+                    "startTime": session.start_time.strftime("%H:%M"),
+                    "endTime": session.end_time.strftime("%H:%M"),
+                    "repeatFrequency": "P1W",
+                    **({"startDate": self.start_date.isoformat()} if self.start_date else {}),
+                    **({"endDate": self.end_date.isoformat()} if self.end_date else {}),
+                }
+                for session in self.sessions.all()
+            ],
+            "isAccessibleForFree": self.cost != self.Cost.FEE,
+        }
+        if self.start_date:
+            instance["startDate"] = self.start_date.isoformat()
+        if self.end_date:
+            instance["endDate"] = self.end_date.isoformat()
+        if self.venue:
+            place = {
+                "@type": "Place",
+                "name": self.venue.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": " ".join(self.venue.address.split()),
+                    "postalCode": self.venue.postcode,
+                    "addressLocality": "London",
+                    "addressCountry": "GB",
+                },
+            }
+            if self.venue.latitude is not None:
+                place["geo"] = {
+                    "@type": "GeoCoordinates",
+                    "latitude": self.venue.latitude,
+                    "longitude": self.venue.longitude,
+                }
+            instance["location"] = place
+        else:
+            instance["location"] = {"@type": "VirtualLocation", "name": str(_("Online"))}
+        if self.women_only:
+            instance["audience"] = {"@type": "PeopleAudience", "suggestedGender": "female"}
+        offer = {
+            "@type": "Offer",
+            "price": str(self.fee_amount) if self.cost == self.Cost.FEE and self.fee_amount else "0",
+            "priceCurrency": "GBP",
+            "category": "Paid" if self.cost == self.Cost.FEE else "Free",
+        }
+        if self.eligibility:
+            offer["eligibleCustomerType"] = self.eligibility
+        course = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.get_full_url(request),
+            "inLanguage": "en-GB",
+            "educationalLevel": [str(level) for level in self.levels.all()],
+            "isAccessibleForFree": self.cost != self.Cost.FEE,
+            "offers": offer,
+            "hasCourseInstance": [instance],
+        }
+        if provider:
+            course["provider"] = {
+                "@type": "Organization",
+                "name": provider.title,
+                "url": provider.website or provider.get_full_url(request),
+            }
+        if self.accredited and self.qualification:
+            course["educationalCredentialAwarded"] = self.qualification
+        return course
+
 
 class ClassSession(Orderable):
     """One weekly meeting of a class: a weekday and a time."""
@@ -473,3 +578,8 @@ class WorkplaceOfferPage(Page):
 
     def mark_checked(self, today: date | None = None):
         self.last_checked = today or timezone.localdate()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["provider"] = self.get_parent().specific
+        return context
