@@ -122,13 +122,15 @@ def setup_provider(
     summary: str = "",
     slug: str = "",
     provider_fields: dict | None = None,
+    provider_m2m: dict | None = None,
+    coordination: Coordination | None = None,
 ) -> ProviderSetup:
     """Create (or find) a provider's page, its editors' group and its first editor.
 
     The page is published straight away because a coordinator sets the provider up; everything its
     editors change afterwards waits for a coordinator's approval.
     """
-    coordination = ensure_coordination()
+    coordination = coordination or ensure_coordination()
     slug = slug or slugify(name)[:50]
     provider = ProviderPage.objects.child_of(coordination.index).filter(slug=slug).first()
     created = provider is None
@@ -139,6 +141,8 @@ def setup_provider(
             summary=summary or f"English classes for adults from {name}.",
             **(provider_fields or {}),
         )
+        for name, values in (provider_m2m or {}).items():
+            getattr(provider, name).set(values)
         coordination.index.add_child(instance=provider)
         provider.save_revision().publish()
 

@@ -79,3 +79,24 @@ def test_setup_provider_command_is_idempotent(db):
     assert {p.permission.codename for p in group.page_permissions.all()} == {"add_page", "change_page"}
     assert group.user_set.get().username == "gamma"
     assert provider.get_workflow().name == "ESOL coordinator approval"
+
+
+def test_coordinator_sets_up_a_provider_in_the_admin(client, db):
+    coordinator("coord")
+    client.login(username="coord", password="pw")
+    response = client.post(
+        reverse("finder_set_up_provider"),
+        {"name": "Delta Learning", "editor_username": "delta", "editor_email": "delta@example.org"},
+    )
+    assert response.status_code == 302
+    provider = ProviderPage.objects.get(title="Delta Learning")
+    assert provider.live and provider.url == "/providers/delta-learning/"
+    assert editors_group(provider).user_set.get().username == "delta"
+
+
+def test_provider_editors_cannot_set_up_providers(client, alpha):
+    client.login(username="alpha", password="pw")
+    url = reverse("finder_set_up_provider")
+    response = client.post(url, {"name": "Rogue", "editor_username": "rogue", "editor_email": "r@example.org"})
+    assert response.status_code in (302, 403)
+    assert not ProviderPage.objects.filter(title="Rogue").exists()
