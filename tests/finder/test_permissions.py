@@ -197,3 +197,17 @@ def edit_form_data(page, **changes) -> dict:
     }
     data.update(changes)
     return {**nested_form_data(data), "levels": [level.pk for level in page.levels.all()]}
+
+
+def test_bulk_delete_skips_another_providers_venue(alpha_client, two_providers):
+    _a, b, *_ = two_providers
+    spare = VenueFactory(provider=b.provider, name="Beta Spare Room")
+    url = reverse("wagtail_bulk_action", args=["finder", "venue", "delete"]) + f"?id={spare.pk}"
+    alpha_client.post(url)
+    assert Venue.objects.filter(pk=spare.pk).exists()
+
+
+def test_editor_cannot_preview_or_read_history_of_another_providers_class(alpha_client, two_providers):
+    *_, class_b = two_providers
+    assert refused(alpha_client.get(reverse("wagtailadmin_pages:view_draft", args=[class_b.pk])))
+    assert refused(alpha_client.get(reverse("wagtailadmin_pages:history", args=[class_b.pk])))
