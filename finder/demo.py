@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Revision
+from wagtail.models import Revision, WorkflowState
 
 from esolplus.demo import DEMO_PASSWORD, demo_user
 from finder.models import (
@@ -159,7 +159,8 @@ def _load(stdout) -> list[tuple[str, str, str]]:
 
     first = setups[0][0]
     demo_user("coordinator", groups=[coordination.coordinators], email="coordinator@example.org")
-    demo_user("editor", groups=[first.editors], email="editor@example.org")
+    editor = demo_user("editor", groups=[first.editors], email="editor@example.org")
+    _submit_a_change_for_approval(first.provider, editor, coordination.workflow)
     stdout.write(
         f"Demo CMS: {ProviderPage.objects.count()} providers, {ClassPage.objects.count()} classes, "
         f"{WorkplaceOfferPage.objects.count()} workplace offers, {Venue.objects.count()} venues."
@@ -313,6 +314,18 @@ def _add_workplace_offer(rng, provider, served, vocab, today):
     page.levels = vocab["levels"][1:4]
     provider.add_child(instance=page)
     _mark_published(page)
+
+
+def _submit_a_change_for_approval(provider, editor, workflow):
+    """One class waits for the demo coordinator's approval, so the workflow can be tried at once."""
+    page = ClassPage.objects.child_of(provider).order_by("path").first()
+    if page is None or WorkflowState.objects.for_instance(page).exists():
+        return
+    draft = page.get_latest_revision_as_object()
+    draft.places_status = ClassPage.Places.FEW
+    draft.title = f"{draft.title} (new)"
+    draft.save_revision(user=editor, log_action=True)
+    workflow.start(draft, editor)
 
 
 def _mark_published(page):

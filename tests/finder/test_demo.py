@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from wagtail.models import WorkflowState
 
 from finder.models import ClassPage, District, Postcode, ProviderPage, Venue, WorkplaceOfferPage
 from finder.services.providers import COORDINATORS_GROUP
@@ -19,6 +20,7 @@ def counts():
         "offers": WorkplaceOfferPage.objects.count(),
         "venues": Venue.objects.count(),
         "users": get_user_model().objects.count(),
+        "changes awaiting approval": WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).count(),
     }
 
 
@@ -30,6 +32,7 @@ def test_load_demo_is_realistic_and_idempotent():
     call_command("load_demo", "--force", stdout=io.StringIO())
     assert counts() == first
 
+    assert first["changes awaiting approval"] == 1
     assert first["providers"] >= 30 and first["classes"] >= 300 and first["offers"] >= 15
     boroughs = set(District.objects.filter(is_london_borough=True).values_list("code", flat=True))
     assert len(boroughs) == 33
