@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, DateField, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, CharField, DateField, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Length, Substr
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -101,6 +101,7 @@ class StaleListingsReport(ReportView):
                     F("classpage__last_checked"), F("workplaceofferpage__last_checked"), output_field=DateField()
                 ),
                 provider_title=Subquery(provider.values("title")[:1], output_field=CharField()),
+                is_class=Case(When(classpage__isnull=False, then=True), default=False, output_field=BooleanField()),
             )
             .filter(checked_on__lt=cutoff)
             .order_by("checked_on", "title")
@@ -114,7 +115,7 @@ class StaleListingsReport(ReportView):
 
     def decorate_paginated_queryset(self, object_list):
         for page in object_list:
-            page.kind = _("Class") if hasattr(page, "classpage") else _("Workplace offer")
+            page.kind = _("Class") if page.is_class else _("Workplace offer")
             page.confirm = _("Confirm")
         return object_list
 

@@ -74,7 +74,7 @@ def test_coordinators_report_lists_unchecked_listings_with_their_provider(client
     assert response.status_code == 200
     html = response.content.decode()
     assert "Stale class" in html and "Alpha Adult Learning" in html
-    assert "Stale offer" in html and "Beta Community ESOL" in html
+    assert "Stale offer" in html and "Beta Community ESOL" in html and "Workplace offer" in html
     assert "Fresh class" not in html
 
 
