@@ -1,6 +1,7 @@
 """Bulk class import: all rows become drafts, or nothing is written and each bad row is reported."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -53,8 +54,15 @@ def xlsx_file(rows, name="classes.xlsx"):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(COLUMN_NAMES)
-    for row in rows:
-        sheet.append([row.get(column, "") for column in COLUMN_NAMES])
+    for row in rows:  # dates as real Excel dates, as a spreadsheet program saves them
+        sheet.append(
+            [
+                datetime.date.fromisoformat(row[column])
+                if column.endswith("_date") and row.get(column)
+                else row.get(column, "")
+                for column in COLUMN_NAMES
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue())

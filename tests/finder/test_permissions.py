@@ -5,6 +5,7 @@ pages and venues through the admin's own HTTP views, and B's objects stay as the
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -211,3 +212,19 @@ def test_editor_cannot_preview_or_read_history_of_another_providers_class(alpha_
     *_, class_b = two_providers
     assert refused(alpha_client.get(reverse("wagtailadmin_pages:view_draft", args=[class_b.pk])))
     assert refused(alpha_client.get(reverse("wagtailadmin_pages:history", args=[class_b.pk])))
+
+
+def test_editor_cannot_put_their_class_in_another_providers_venue(alpha_client, two_providers):
+    *_, venue_b, class_a, _class_b = two_providers
+    url = reverse("wagtailadmin_pages:edit", args=[class_a.pk])
+    response = alpha_client.post(url, edit_form_data(class_a, venue=venue_b.pk))
+    assert response.status_code == 200
+    assert "venue" in response.context["form"].errors
+    assert class_a.get_latest_revision().as_object().venue_id != venue_b.pk
+
+
+def test_a_class_cannot_use_another_providers_venue_even_outside_the_admin(two_providers):
+    a, _b, _va, venue_b, *_ = two_providers
+    with pytest.raises(ValidationError) as error:
+        ClassPageFactory(parent=a.provider, venue=venue_b, title="Borrowed venue")
+    assert "venue" in error.value.message_dict
