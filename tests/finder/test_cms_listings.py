@@ -127,8 +127,12 @@ def test_still_correct_needs_a_csrf_token(listings):
 def test_still_correct_is_offered_in_the_page_listing(client, listings):
     a, _b, stale_class, *_ = listings
     client.login(username="alpha", password="pw")
-    response = client.get(reverse("wagtailadmin_explore", args=[a.provider.pk]))
-    assert reverse("finder_still_correct", args=[stale_class.pk]).encode() in response.content
+    still_correct = reverse("finder_still_correct", args=[stale_class.pk]).encode()
+    assert still_correct in client.get(reverse("wagtailadmin_explore", args=[a.provider.pk])).content
+    assert still_correct in client.get(reverse("wagtailadmin_pages:edit", args=[stale_class.pk])).content
+    client.logout()
+    client.login(username="beta", password="pw")
+    assert still_correct not in client.get(reverse("wagtailadmin_explore", args=[a.provider.pk])).content
 
 
 def test_coordinator_can_confirm_any_listing(client, listings, on_today):
