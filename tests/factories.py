@@ -159,3 +159,25 @@ def venue_at(postcode: str, **kwargs) -> Venue:
     """A venue at a postcode from ../shared/data/geo (checked to exist there)."""
     postcode_row(format_postcode(postcode))
     return VenueFactory(postcode=postcode, **kwargs)
+
+
+def provider_with_editor(name: str, editor_username: str, **provider_fields):
+    """A provider set up as in production: its page, editors' group and first editor (password "pw")."""
+    from finder.services.providers import setup_provider
+
+    setup = setup_provider(name, editor_username=editor_username, provider_fields=provider_fields or None)
+    setup.editor.set_password("pw")
+    setup.editor.save()
+    return setup
+
+
+def coordinator(username: str = "coordinator"):
+    """A member of the ESOL coordinators group (password "pw")."""
+    from django.contrib.auth import get_user_model
+
+    from finder.services.providers import ensure_coordination
+
+    group = ensure_coordination().coordinators
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(group)
+    return user

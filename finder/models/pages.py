@@ -1,3 +1,4 @@
+import datetime
 import math
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
@@ -34,6 +36,13 @@ class ProviderIndexPage(Page):
 
     class Meta:
         verbose_name = _("provider index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["providers"] = (
+            ProviderPage.objects.child_of(self).live().order_by("title").prefetch_related("boroughs_served")
+        )
+        return context
 
 
 class ProviderPage(Page):
@@ -108,8 +117,21 @@ class ProviderPage(Page):
     subpage_types = ["finder.ClassPage", "finder.WorkplaceOfferPage"]
     template = "pages/provider_page.html"
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["classes"] = (
+            ClassPage.objects.child_of(self)
+            .current()
+            .select_related("venue")
+            .prefetch_related("levels", "sessions")
+            .order_by("title")
+        )
+        context["offers"] = WorkplaceOfferPage.objects.child_of(self).live().order_by("title")
+        return context
+
     class Meta:
         verbose_name = _("provider")
+        permissions = [("coordinate_providers", "Can set up providers and see every provider's listings")]
 
 
 class ClassPageQuerySet(PageQuerySet):
@@ -145,6 +167,16 @@ class ClassPageQuerySet(PageQuerySet):
 
 
 ClassPageManager = PageManager.from_queryset(ClassPageQuerySet)
+
+
+class ClassPageForm(WagtailAdminPageForm):
+    """Offers only the venues of the provider the class belongs to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provider = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        if "venue" in self.fields and provider is not None:
+            self.fields["venue"].queryset = self.fields["venue"].queryset.filter(provider_id=provider.pk)
 
 
 class ClassPage(Page):
@@ -253,7 +285,7 @@ class ClassPage(Page):
             ],
             heading=_("Level"),
         ),
-        MultiFieldPanel([FieldPanel("delivery_mode"), FieldPanel("venue")], heading=_("Where")),
+        MultiFieldPanel([FieldPanel("delivery_mode"), FieldPanel("venue", widget=forms.Select)], heading=_("Where")),
         MultiFieldPanel(
             [
                 InlinePanel("sessions", label=_("Weekly sessions"), min_num=1),
@@ -293,6 +325,7 @@ class ClassPage(Page):
     parent_page_types = ["finder.ProviderPage"]
     subpage_types: list[str] = []
     template = "pages/class_page.html"
+    base_form_class = ClassPageForm
 
     class Meta:
         verbose_name = _("class")
@@ -316,8 +349,30 @@ class ClassPage(Page):
             errors["eligibility"] = _("Say who can get this class free.")
         if self.delivery_mode != self.DeliveryMode.ONLINE and not self.venue_id:
             errors["venue"] = _("Choose a venue, or set the class to online.")
+        parent = self._known_parent()
+        if self.venue_id and parent is not None and self.venue.provider_id != parent.pk:
+            errors["venue"] = _("Choose one of your own venues.")
         if errors:
             raise ValidationError(errors)
+        self.expire_after_end_date()
+
+    def save(self, *args, **kwargs):
+        self.expire_after_end_date()
+        return super().save(*args, **kwargs)
+
+    def _known_parent(self):
+        if self.path or getattr(self, "_cached_parent_obj", None):
+            return self.get_parent()
+        return None
+
+    def expire_after_end_date(self):
+        """Schedule Wagtail to unpublish the class when its last day is over.
+
+        ``publish_scheduled`` (run by cron) does the unpublishing; moving the end date moves the expiry.
+        """
+        if self.end_date:
+            next_day = datetime.datetime.combine(self.end_date + datetime.timedelta(days=1), datetime.time.min)
+            self.expire_at = timezone.make_aware(next_day)
 
     @property
     def provider(self) -> "ProviderPage | None":
@@ -336,6 +391,92 @@ class ClassPage(Page):
     def mark_checked(self, today: date | None = None):
         """The provider confirms the listing is still correct."""
         self.last_checked = today or timezone.localdate()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["provider"] = self.provider
+        context["structured_data"] = self.structured_data(request)
+        return context
+
+    COURSE_MODES = {"in_person": "onsite", "online": "online", "blended": "blended"}
+    SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    def structured_data(self, request=None) -> dict:
+        """schema.org Course with one CourseInstance, for search engines (rendered as JSON-LD)."""
+        provider = self.provider
+        instance: dict = {
+            "@type": "CourseInstance",
+            "courseMode": self.COURSE_MODES[self.delivery_mode],
+            "courseSchedule": [
+                {
+                    "@type": "Schedule",
+                    "byDay": f"https://schema.org/{self.SCHEMA_DAYS[session.weekday]}",
+                    "startTime": session.start_time.strftime("%H:%M"),
+                    "endTime": session.end_time.strftime("%H:%M"),
+                    "repeatFrequency": "P1W",
+                    **({"startDate": self.start_date.isoformat()} if self.start_date else {}),
+                    **({"endDate": self.end_date.isoformat()} if self.end_date else {}),
+                }
+                for session in self.sessions.all()
+            ],
+            "isAccessibleForFree": self.cost != self.Cost.FEE,
+        }
+        if self.start_date:
+            instance["startDate"] = self.start_date.isoformat()
+        if self.end_date:
+            instance["endDate"] = self.end_date.isoformat()
+        if self.venue:
+            place = {
+                "@type": "Place",
+                "name": self.venue.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": " ".join(self.venue.address.split()),
+                    "postalCode": self.venue.postcode,
+                    "addressLocality": "London",
+                    "addressCountry": "GB",
+                },
+            }
+            if self.venue.latitude is not None:
+                place["geo"] = {
+                    "@type": "GeoCoordinates",
+                    "latitude": self.venue.latitude,
+                    "longitude": self.venue.longitude,
+                }
+            instance["location"] = place
+        else:
+            instance["location"] = {"@type": "VirtualLocation", "name": str(_("Online"))}
+        if self.women_only:
+            instance["audience"] = {"@type": "PeopleAudience", "suggestedGender": "female"}
+        offer = {
+            "@type": "Offer",
+            "price": str(self.fee_amount) if self.cost == self.Cost.FEE and self.fee_amount else "0",
+            "priceCurrency": "GBP",
+            "category": "Paid" if self.cost == self.Cost.FEE else "Free",
+        }
+        if self.eligibility:
+            offer["eligibleCustomerType"] = self.eligibility
+        course = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.get_full_url(request),
+            "inLanguage": "en-GB",
+            "educationalLevel": [str(level) for level in self.levels.all()],
+            "isAccessibleForFree": self.cost != self.Cost.FEE,
+            "offers": offer,
+            "hasCourseInstance": [instance],
+        }
+        if provider:
+            course["provider"] = {
+                "@type": "Organization",
+                "name": provider.title,
+                "url": provider.website or provider.get_full_url(request),
+            }
+        if self.accredited and self.qualification:
+            course["educationalCredentialAwarded"] = self.qualification
+        return course
 
 
 class ClassSession(Orderable):
@@ -437,3 +578,8 @@ class WorkplaceOfferPage(Page):
 
     def mark_checked(self, today: date | None = None):
         self.last_checked = today or timezone.localdate()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["provider"] = self.get_parent().specific
+        return context

@@ -1,0 +1,191 @@
+"""Bulk class import: all rows become drafts, or nothing is written and each bad row is reported."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from finder.models import ClassPage
+from finder.services.class_import import COLUMN_NAMES, import_classes
+from tests.factories import ClassPageFactory, VenueFactory, provider_with_editor
+
+pytestmark = pytest.mark.usefixtures("geography")
+
+GOOD_ROWS = [
+    {
+        "title": "Entry 1 mornings",
+        "summary": "Speaking and listening for beginners.",
+        "levels": "Entry 1; Entry 2",
+        "venue": "Alpha Hall",
+        "sessions": "Tue 10:00-12:00; Thu 10:00-12:00",
+        "start_date": "2027-01-12",
+        "end_date": "2027-03-26",
+        "cost": "Free",
+        "childcare": "Crèche on site",
+        "women_only": "yes",
+        "target_groups": "parents",
+    },
+    {
+        "title": "Online evening conversation",
+        "summary": "Practise talking, from home.",
+        "levels": "entry-3",
+        "delivery_mode": "Online",
+        "sessions": "Wed 18:30-20:00",
+        "rolling_enrolment": "yes",
+        "cost": "Fee",
+        "fee_amount": "£45",
+    },
+]
+
+
+def csv_file(rows, name="classes.csv"):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMN_NAMES)
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
+
+
+def xlsx_file(rows, name="classes.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMN_NAMES)
+    for row in rows:  # dates as real Excel dates, as a spreadsheet program saves them
+        sheet.append(
+            [
+                datetime.date.fromisoformat(row[column])
+                if column.endswith("_date") and row.get(column)
+                else row.get(column, "")
+                for column in COLUMN_NAMES
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.fixture
+def alpha(db):
+    setup = provider_with_editor("Alpha Adult Learning", "alpha")
+    VenueFactory(provider=setup.provider, name="Alpha Hall")
+    return setup
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_valid_file_creates_drafts(alpha, make_file):
+    result = import_classes(alpha.provider, make_file(GOOD_ROWS), user=alpha.editor)
+    assert result.ok, result.errors
+    pages = ClassPage.objects.child_of(alpha.provider).order_by("title")
+    assert [p.title for p in pages] == ["Entry 1 mornings", "Online evening conversation"]
+    assert not any(p.live for p in pages)
+    first = pages[0].get_latest_revision_as_object()
+    assert [level.code for level in first.levels.all()] == ["entry-1", "entry-2"]
+    assert [(s.weekday, s.start_time.hour) for s in first.sessions.all()] == [(1, 10), (3, 10)]
+    assert first.venue.name == "Alpha Hall" and first.women_only and first.childcare == "creche"
+    second = pages[1].get_latest_revision_as_object()
+    assert second.venue is None and second.fee_amount == 45 and second.rolling_enrolment
+
+
+def test_one_bad_row_writes_nothing_and_is_reported(alpha):
+    bad = {**GOOD_ROWS[1], "title": "Broken", "sessions": "Someday 10-12"}
+    result = import_classes(alpha.provider, csv_file([GOOD_ROWS[0], bad]), user=alpha.editor)
+    assert not result.ok
+    assert not ClassPage.objects.child_of(alpha.provider).exists()
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (3, "sessions", "Someday 10-12")
+    assert "Tue 10:00-12:00" in error.reason
+
+
+def test_model_rules_are_reported_on_their_column(alpha):
+    rows = [
+        {**GOOD_ROWS[0], "venue": ""},
+        {**GOOD_ROWS[1], "fee_amount": ""},
+        {**GOOD_ROWS[0], "title": "Other", "levels": "Entry 9", "end_date": "31/02/2027"},
+    ]
+    result = import_classes(alpha.provider, csv_file(rows), user=alpha.editor)
+    found = {(e.row, e.column) for e in result.errors}
+    assert found == {(2, "venue"), (3, "fee_amount"), (4, "levels"), (4, "end_date")}
+    assert not ClassPage.objects.exists()
+
+
+def test_another_providers_venue_is_not_found(alpha):
+    other = provider_with_editor("Beta Community ESOL", "beta")
+    VenueFactory(provider=other.provider, name="Beta Hall")
+    result = import_classes(alpha.provider, csv_file([{**GOOD_ROWS[0], "venue": "Beta Hall"}]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "venue")]
+
+
+def test_existing_class_is_updated_as_a_draft(alpha):
+    live = ClassPageFactory(
+        parent=alpha.provider, venue=alpha.provider.venues.get(), title="Entry 1 mornings", slug="e1-mornings"
+    )
+    rows = [{**GOOD_ROWS[0], "reference": "e1-mornings", "title": "Entry 1 mornings (new times)"}]
+    result = import_classes(alpha.provider, csv_file(rows), user=alpha.editor)
+    assert result.ok, result.errors
+    assert result.updated == [live] and not result.created
+    page = ClassPage.objects.get(pk=live.pk)
+    assert page.live and page.title == "Entry 1 mornings"  # still the approved version on the site
+    assert page.has_unpublished_changes
+    assert page.get_latest_revision_as_object().title == "Entry 1 mornings (new times)"
+
+
+def test_unknown_columns_and_files_are_refused(alpha):
+    upload = SimpleUploadedFile("classes.csv", b"title,colour\nA,red\n")
+    errors = import_classes(alpha.provider, upload).errors
+    assert {(e.row, e.column) for e in errors} >= {(1, "colour"), (1, "summary"), (1, "levels"), (1, "sessions")}
+    errors = import_classes(alpha.provider, SimpleUploadedFile("classes.pdf", b"%PDF")).errors
+    assert "csv" in errors[0].reason
+
+
+def test_editor_imports_through_the_admin_only_into_their_own_provider(client, alpha):
+    other = provider_with_editor("Beta Community ESOL", "beta")
+    client.login(username="alpha", password="pw")
+    url = reverse("finder_import_classes")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Beta Community ESOL" not in page.content
+    response = client.post(url, {"provider": other.provider.pk, "file": csv_file(GOOD_ROWS)})
+    assert "provider" in response.context["form"].errors
+    assert not ClassPage.objects.exists()
+    response = client.post(url, {"provider": alpha.provider.pk, "file": csv_file(GOOD_ROWS)})
+    assert response.status_code == 302
+    assert ClassPage.objects.child_of(alpha.provider).count() == 2
+
+
+def test_admin_shows_each_bad_row(client, alpha):
+    client.login(username="alpha", password="pw")
+    bad = {**GOOD_ROWS[0], "title": "Bad", "cost": "Cheap"}
+    response = client.post(
+        reverse("finder_import_classes"), {"provider": alpha.provider.pk, "file": csv_file([GOOD_ROWS[1], bad])}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<td>3</td><td>cost</td><td>Cheap</td>" in html
+    assert not ClassPage.objects.exists()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_templates_download_and_import_cleanly(client, alpha, file_format):
+    VenueFactory(provider=alpha.provider, name="Community Centre")
+    client.login(username="alpha", password="pw")
+    response = client.get(reverse("finder_import_template", args=[file_format]))
+    assert response.status_code == 200
+    if file_format == "xlsx":
+        header = [cell.value for cell in load_workbook(io.BytesIO(response.content)).active[1]]
+    else:
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header == COLUMN_NAMES
+    result = import_classes(alpha.provider, SimpleUploadedFile(f"t.{file_format}", response.content))
+    assert result.ok, result.errors  # the example row is itself valid
+
+
+def test_people_without_a_provider_cannot_import(client, db):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("nobody", password="pw", is_staff=True)
+    client.login(username="nobody", password="pw")
+    assert client.get(reverse("finder_import_classes")).status_code in (302, 403)
