@@ -1,0 +1,32 @@
+"""Every public page type is valid HTML (Nu HTML Checker), in English and in Arabic."""
+
+import pytest
+
+from tests.e2e.pages import LANGUAGES, PUBLIC_PAGES
+from tests.e2e.tools import html_errors, require
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_page_is_valid_html(request, client, language):
+    """All pages go to one run of the checker, so the Java start-up is paid once per language."""
+    require("java", "vnu")
+    client.cookies["django_language"] = language
+    documents = {}
+    for public_page in PUBLIC_PAGES:
+        if public_page.geography:
+            request.getfixturevalue("geography")
+        response = client.get(public_page.url())
+        assert response.status_code == public_page.status, public_page
+        documents[public_page.name] = response.content.decode()
+    errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
+
+
+def test_the_checker_reports_invalid_html():
+    require("java", "vnu")
+    valid = '<!DOCTYPE html><html lang="en"><head><title>ok</title></head><body><p>Hi</p></body></html>'
+    invalid = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div id="a" id="a"></p></body>'
+    errors = html_errors({"valid": valid, "invalid": invalid})
+    assert list(errors) == ["invalid"]
+    assert any("Duplicate attribute" in error for error in errors["invalid"])
