@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -53,8 +54,13 @@ def _require_staff(user):
 
 
 def _safe_next(request, default: str) -> str:
+    """Only a path on this site: never another host, a view name or control characters."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return default
 
@@ -65,11 +71,11 @@ def verify(request):
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     next_url = _safe_next(request, reverse("wagtailadmin_home"))
     if not devices or request.user.is_verified():
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     form = TokenForm(request.POST or None, devices=devices)
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     return TemplateResponse(request, "account/two_factor_verify.html", {"form": form, "next": next_url})
 
 
