@@ -399,3 +399,8 @@ def test_a_server_error_in_production_shows_the_plain_page_and_logs_no_learner_d
     assert "ValueError" in result.stderr  # it was logged...
     assert "amina" not in result.stderr  # ...without the learner's details
     assert "E1 6AN" not in result.stderr
+
+
+def test_the_account_page_links_to_two_step_login(client, staff):
+    client.force_login(staff)
+    assert "/account/two-factor/setup/" in client.get("/admin/account/").content.decode()
