@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.e2e import tools
 from tests.e2e.pages import LANGUAGES, PUBLIC_PAGES
 from tests.e2e.tools import html_errors, require
 
@@ -30,3 +31,13 @@ def test_the_checker_reports_invalid_html():
     errors = html_errors({"valid": valid, "invalid": invalid})
     assert list(errors) == ["invalid"]
     assert any("Duplicate attribute" in error for error in errors["invalid"])
+
+
+def test_missing_tools_skip_locally_but_fail_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(tools, "VNU_JAR", tmp_path / "missing.jar")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="missing vnu: run scripts/ci-browser-setup"):
+        tools.require("vnu")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        tools.require("vnu")
