@@ -41,3 +41,27 @@ def test_missing_tools_skip_locally_but_fail_under_ci(monkeypatch, tmp_path):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
         tools.require("vnu")
+
+
+@pytest.mark.django_db
+def test_the_login_security_pages_are_valid_html(client, settings):
+    """The lockout page, and the two-step login pages with and without an error."""
+    require("java", "vnu")
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = get_user_model().objects.create_superuser("editor", "editor@example.org", "right-password-1")
+    documents = {}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    documents["locked-out"] = locked.content.decode()
+    client.force_login(staff)
+    documents["two-factor-setup"] = client.get("/account/two-factor/setup/").content.decode()
+    TOTPDevice.objects.filter(user=staff).update(confirmed=True)
+    client.force_login(staff)
+    documents["two-factor-code"] = client.get("/account/two-factor/").content.decode()
+    documents["two-factor-wrong-code"] = client.post("/account/two-factor/", {"token": "12"}).content.decode()
+    assert "Too many attempts" in documents["locked-out"]
+    assert "aria-invalid" in documents["two-factor-wrong-code"]
+    errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
