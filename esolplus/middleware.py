@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
@@ -31,7 +32,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 class StaffTwoFactorMiddleware:
-    """Staff who set up an authenticator app must enter a code before using the admin.
+    """Staff who set up an authenticator app must enter a code before using the admin (and any other
+    area listed in ``TWO_FACTOR_PROTECTED_PREFIXES``).
 
     Runs after django-otp's ``OTPMiddleware``. Staff without a confirmed device are let through: the
     second factor is optional per person (see docs/security.md).
@@ -48,7 +50,7 @@ class StaffTwoFactorMiddleware:
 
     @staticmethod
     def _needs_second_factor(request) -> bool:
-        if not request.path_info.startswith(ADMIN_PREFIX):
+        if not request.path_info.startswith(tuple(settings.TWO_FACTOR_PROTECTED_PREFIXES)):
             return False
         if request.path_info.startswith(reverse("wagtailadmin_logout")):
             return False

@@ -215,8 +215,10 @@ AXES_VERBOSE = False
 # second factor and CSRF protection.
 REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"]}
 
-# Optional second factor for staff (django-otp TOTP): issuer name shown in authenticator apps.
+# Optional second factor for staff (django-otp TOTP): issuer name shown in authenticator apps, and the
+# areas where someone who set it up must have entered a code.
 OTP_TOTP_ISSUER = "ESOL Plus"
+TWO_FACTOR_PROTECTED_PREFIXES = ["/admin/"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -404,3 +404,10 @@ def test_a_server_error_in_production_shows_the_plain_page_and_logs_no_learner_d
 def test_the_account_page_links_to_two_step_login(client, staff):
     client.force_login(staff)
     assert "/account/two-factor/setup/" in client.get("/admin/account/").content.decode()
+
+
+def test_other_staff_areas_can_require_the_code(client, staff, device, settings):
+    settings.TWO_FACTOR_PROTECTED_PREFIXES = ["/admin/", "/about/"]
+    client.force_login(staff)
+    assert client.get("/about/data/")["Location"] == "/account/two-factor/?next=/about/data/"
+    assert client.get("/").status_code == 200
