@@ -108,7 +108,7 @@ def main() -> int:
         "DEBUG": "false",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(workdir / "static"),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     server = None
