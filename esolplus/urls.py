@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from esolplus import views
+from esolplus import two_factor, views
 
 urlpatterns = [
+    path("account/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("account/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/remove/", two_factor.remove, name="two_factor_remove"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),

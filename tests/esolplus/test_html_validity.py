@@ -1,0 +1,67 @@
+"""Every public page type is valid HTML (Nu HTML Checker), in English and in Arabic."""
+
+import pytest
+
+from tests.e2e import tools
+from tests.e2e.pages import LANGUAGES, PUBLIC_PAGES
+from tests.e2e.tools import html_errors, require
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_page_is_valid_html(request, client, language):
+    """All pages go to one run of the checker, so the Java start-up is paid once per language."""
+    require("java", "vnu")
+    client.cookies["django_language"] = language
+    documents = {}
+    for public_page in PUBLIC_PAGES:
+        if public_page.geography:
+            request.getfixturevalue("geography")
+        response = client.get(public_page.url())
+        assert response.status_code == public_page.status, public_page
+        documents[public_page.name] = response.content.decode()
+    errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
+
+
+def test_the_checker_reports_invalid_html():
+    require("java", "vnu")
+    valid = '<!DOCTYPE html><html lang="en"><head><title>ok</title></head><body><p>Hi</p></body></html>'
+    invalid = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div id="a" id="a"></p></body>'
+    errors = html_errors({"valid": valid, "invalid": invalid})
+    assert list(errors) == ["invalid"]
+    assert any("Duplicate attribute" in error for error in errors["invalid"])
+
+
+def test_missing_tools_skip_locally_but_fail_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(tools, "VNU_JAR", tmp_path / "missing.jar")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="missing vnu: run scripts/ci-browser-setup"):
+        tools.require("vnu")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        tools.require("vnu")
+
+
+@pytest.mark.django_db
+def test_the_login_security_pages_are_valid_html(client, settings):
+    """The lockout page, and the two-step login pages with and without an error."""
+    require("java", "vnu")
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = get_user_model().objects.create_superuser("editor", "editor@example.org", "right-password-1")
+    documents = {}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    documents["locked-out"] = locked.content.decode()
+    client.force_login(staff)
+    documents["two-factor-setup"] = client.get("/account/two-factor/setup/").content.decode()
+    TOTPDevice.objects.filter(user=staff).update(confirmed=True)
+    client.force_login(staff)
+    documents["two-factor-code"] = client.get("/account/two-factor/").content.decode()
+    documents["two-factor-wrong-code"] = client.post("/account/two-factor/", {"token": "12"}).content.decode()
+    assert "Too many attempts" in documents["locked-out"]
+    assert "aria-invalid" in documents["two-factor-wrong-code"]
+    errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
