@@ -4,10 +4,18 @@ import os
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 
 from finder.models import Postcode
 from finder.services.geography import PreparedFiles, import_geography
+
+# Property tests assert behaviour, never speed: no per-example deadline on a shared 2-core machine.
+hypothesis_settings.register_profile(
+    "esolplus", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile("esolplus")
 
 GEO_DIR = settings.GEO_DATA_DIR
 GEO_MISSING = f"the UK geography reference data is not at {GEO_DIR} (see README: 'Geography data')"
