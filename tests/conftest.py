@@ -4,9 +4,9 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from django.core.cache import cache
 
 from finder.models import Postcode
 from finder.services.geography import PreparedFiles, import_geography
