@@ -210,27 +210,28 @@ def _find_query(answers) -> str:
 def find_workplace_offers(request):
     """/find/workplace/: workplace ESOL offers covering an employer's borough, sector and group size."""
     form = WorkplaceSearchForm(request.GET)
-    offers = None
+    form.is_valid()
     borough = None
-    if form.is_valid():
-        offers = WorkplaceOfferPage.objects.live().select_related().prefetch_related("sectors", "boroughs")
-        where = form.cleaned_data["where"]
-        if where:
-            borough = District.objects.filter(is_london_borough=True, name__iexact=where.strip()).first()
-            if borough is None:
-                found = _locate(form)
-                if found:
-                    borough = District.objects.filter(code=found[2]).first()
-                    if borough is None:
-                        form.add_error("where", _("That place isn't in a London borough. Try a London postcode."))
-            offers = offers.filter(boroughs=borough) if borough is not None else None
-        if offers is not None:
-            if form.cleaned_data["sector"]:
-                offers = offers.filter(sectors=form.cleaned_data["sector"])
-            size = form.cleaned_data["group_size"]
-            if size:
-                offers = offers.filter(min_group_size__lte=size, max_group_size__gte=size)
-            offers = offers.order_by("title").distinct()
+    where = form.cleaned_data.get("where")
+    if where:
+        borough = District.objects.filter(is_london_borough=True, name__iexact=where.strip()).first()
+        if borough is None:
+            found = _locate(form)
+            if found:
+                borough = District.objects.filter(code=found[2], is_london_borough=True).first()
+                if borough is None:
+                    form.add_error("where", _("That place isn't in a London borough. Try a London postcode."))
+    offers = None
+    if not form.errors:
+        offers = WorkplaceOfferPage.objects.live().prefetch_related("sectors")
+        if borough is not None:
+            offers = offers.filter(boroughs=borough)
+        if form.cleaned_data["sector"]:
+            offers = offers.filter(sectors=form.cleaned_data["sector"])
+        size = form.cleaned_data["group_size"]
+        if size:
+            offers = offers.filter(min_group_size__lte=size, max_group_size__gte=size)
+        offers = offers.order_by("title").distinct()
     context = {"form": form, "offers": offers, "borough": borough, "errors": _error_summary(form)}
     return render(request, "pages/workplace_finder.html", context)
 

@@ -1,0 +1,1 @@
+from finder import enquiry_admin  # noqa: F401
