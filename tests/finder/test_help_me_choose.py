@@ -39,11 +39,19 @@ def test_ranked_results_say_why_they_match(client):
     evening = ClassPageFactory(
         venue=venue, sessions=[(1, "18:00", "20:00"), (3, "18:00", "20:00")], childcare=ClassPage.Childcare.CRECHE
     )
-    morning = ClassPageFactory(venue=venue_at("SE15 4QS"), sessions=[(0, "09:30", "11:30")],
-                               childcare=ClassPage.Childcare.CRECHE)
+    morning = ClassPageFactory(
+        venue=venue_at("SE15 4QS"), sessions=[(0, "09:30", "11:30")], childcare=ClassPage.Childcare.CRECHE
+    )
     ClassPageFactory(venue=venue, childcare=ClassPage.Childcare.NONE)
     ClassPageFactory(venue=venue, childcare=ClassPage.Childcare.CRECHE, cost=ClassPage.Cost.FEE, fee_amount=90)
-    query = {"step": "6", "where": "SE15 4QS", "level": "entry-1", "when": ["evening"], "childcare": "yes", "free": "yes"}
+    query = {
+        "step": "6",
+        "where": "SE15 4QS",
+        "level": "entry-1",
+        "when": ["evening"],
+        "childcare": "yes",
+        "free": "yes",
+    }
     response = client.get(HELP, query)
     results = response.context["results"]
     assert results == [evening, morning]
@@ -54,7 +62,9 @@ def test_ranked_results_say_why_they_match(client):
 
 def test_dont_know_my_level_shows_classes_that_start_with_an_assessment(client):
     venue = venue_at("E1 6AN")
-    drop_in = ClassPageFactory(venue=venue, how_to_join=ClassPage.HowToJoin.DROP_IN, levels=[Level.objects.get(code="entry-3")])
+    drop_in = ClassPageFactory(
+        venue=venue, how_to_join=ClassPage.HowToJoin.DROP_IN, levels=[Level.objects.get(code="entry-3")]
+    )
     ClassPageFactory(venue=venue, how_to_join=ClassPage.HowToJoin.REFERRAL)
     response = client.get(HELP, {"step": "6", "where": "E1 6AN", "level": "dont-know"})
     assert response.context["results"] == [drop_in]
@@ -62,7 +72,12 @@ def test_dont_know_my_level_shows_classes_that_start_with_an_assessment(client):
 
 
 def test_bad_step_and_answers_do_not_break_the_page(client):
-    for query in ({"step": "x"}, {"step": "-4"}, {"step": "99", "where": "E1"}, {"level": "<script>", "step": "3", "where": "E1"}):
+    for query in (
+        {"step": "x"},
+        {"step": "-4"},
+        {"step": "99", "where": "E1"},
+        {"level": "<script>", "step": "3", "where": "E1"},
+    ):
         response = client.get(HELP, query)
         assert response.status_code == 200
         assert b"<script>" not in response.content
