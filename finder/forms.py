@@ -38,7 +38,12 @@ class PlaceForm(forms.Form):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     radius = forms.TypedChoiceField(
-        label=_("Distance"), choices=RADIUS_CHOICES, coerce=int, required=False, empty_value=DEFAULT_RADIUS_KM
+        label=_("Distance"),
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_RADIUS_KM,
+        initial=str(DEFAULT_RADIUS_KM),
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SortOrder.choices, required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)

@@ -4,12 +4,14 @@ Everything here is worked out in the database; Python only touches the one page 
 """
 
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from geopy.distance import geodesic
 from wagtail.models import Page
 
+from finder.geocoding import LocalGeocoder, get_geocoder
 from finder.models import ClassPage, ClassSession, ProviderPage
 
 PAGE_STEP = 4  # treebeard's path step: a page's parent has the path minus its last 4 characters
@@ -73,3 +75,15 @@ def distance_km(origin: tuple[float, float] | None, page: ClassPage) -> float | 
     if origin is None or venue is None or venue.latitude is None:
         return None
     return geodesic(origin, (venue.latitude, venue.longitude)).km
+
+
+@lru_cache(maxsize=1)
+def _shared_geocoder(remote_enabled: bool) -> LocalGeocoder:
+    return get_geocoder()
+
+
+def geocoder() -> LocalGeocoder:
+    """One geocoder per process: building one sets up geopy's SSL context, which costs tens of ms."""
+    from django.conf import settings
+
+    return _shared_geocoder(settings.GEOCODER_REMOTE_ENABLED)

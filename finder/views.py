@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from finder.filters import WEEKEND, ClassFilter, time_of_day_q
 from finder.forms import EnquiryForm, HelpMeChooseForm, PlaceForm, SortOrder, WorkplaceSearchForm
-from finder.geocoding import PlaceNotFound, get_geocoder
+from finder.geocoding import PlaceNotFound
 from finder.models import ClassPage, District, WorkplaceOfferPage
-from finder.queries import distance_km, for_display, near_classes, online_classes, soonest_first
+from finder.queries import distance_km, for_display, geocoder, near_classes, online_classes, soonest_first
 from finder.services.enquiries import EnquiryRateLimited, check_rate_limit, send_enquiry
 from finder.summaries import cost_text, days_and_parts, match_reasons, start_text
 
@@ -40,7 +40,7 @@ def _locate(form, field="where"):
     """(latitude, longitude, district code) for the form's place, or None with a form error added."""
     text = form.cleaned_data.get(field) or ""
     try:
-        location = get_geocoder().resolve(text)
+        location = geocoder().resolve(text)
     except PlaceNotFound as error:
         form.add_error(field, error.message)
         return None

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
-from finder.geocoding import PlaceNotFound, get_geocoder
+from finder.geocoding import PlaceNotFound
 from finder.models import ClassPage, ClassSession, ProviderPage
 from finder.openreferral import builders
 from finder.openreferral.ids import parse_uuid, pk_for
 from finder.postcodes import format_outcode, format_postcode
-from finder.queries import with_provider
+from finder.queries import geocoder, with_provider
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -193,7 +193,7 @@ def _origin(request):
     if not (format_postcode(postcode) or format_outcode(postcode)):
         raise BadParameter("postcode must be a UK postcode like E1 6AN, or its first part like E1.")
     try:
-        location = get_geocoder().resolve(postcode)
+        location = geocoder().resolve(postcode)
     except PlaceNotFound:
         raise BadParameter(f"postcode {postcode!r} was not found.") from None
     metres = _int(request, "proximity", 5000, 1, MAX_PROXIMITY_METRES)
