@@ -4,6 +4,7 @@ Views stay thin: parse the URL with forms and the FilterSet, query through ``fin
 and render. Every bad value becomes a message on the page.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest
@@ -113,9 +114,24 @@ def find_classes(request):
         "query_without_page": _query_without(request, "page"),
         "query_without_print": _query_without(request, "print", "page"),
         "print_view": request.GET.get("print") == "1",
+        "map": _map_settings(),
     }
     template = "pages/find_classes_print.html" if context["print_view"] else "pages/find_classes.html"
     return render(request, template, context)
+
+
+def _map_settings() -> dict | None:
+    """The optional results map: shown only when a tile source and Leaflet's files are configured."""
+    tiles = getattr(settings, "FINDER_MAP_TILE_URL", "")
+    leaflet_js = getattr(settings, "FINDER_MAP_LEAFLET_JS", "")
+    if not (tiles and leaflet_js):
+        return None
+    return {
+        "tiles": tiles,
+        "attribution": getattr(settings, "FINDER_MAP_ATTRIBUTION", ""),
+        "leaflet_js": leaflet_js,
+        "leaflet_css": getattr(settings, "FINDER_MAP_LEAFLET_CSS", ""),
+    }
 
 
 HELP_STEPS = ["where", "level", "when", "childcare", "free"]
