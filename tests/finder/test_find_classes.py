@@ -146,4 +146,4 @@ def test_map_is_an_optional_enhancement(client, settings):
     html = client.get(FIND, {"where": "E1 6AN"}).content.decode()
     assert 'id="finder-map"' in html and "tiles.example.org" in html
     lat, lon = point("E1 6AN")
-    assert f'data-lat="{lat:f}"' in html
+    assert f'data-lat="{lat:f}" data-lon="{lon:f}"' in html
