@@ -77,11 +77,11 @@ def find_classes(request):
     if place_form.is_valid() and filterset.is_valid() and searched:
         online = filterset.form.cleaned_data.get("mode") == ClassPage.DeliveryMode.ONLINE
         radius = place_form.cleaned_data["radius"]
-        if place_form.coordinates:
-            origin = place_form.coordinates
-        elif place_form.cleaned_data["where"]:
+        if place_form.cleaned_data["where"]:
             found = _locate(place_form)
             origin = found[:2] if found else None
+        elif place_form.coordinates:
+            origin = place_form.coordinates
         elif not online:
             place_form.add_error("where", _("Enter a postcode or a place, like E1 6AN or Peckham."))
         base = None

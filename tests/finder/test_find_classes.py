@@ -147,3 +147,11 @@ def test_map_is_an_optional_enhancement(client, settings):
     assert 'id="finder-map"' in html and "tiles.example.org" in html
     lat, lon = point("E1 6AN")
     assert f'data-lat="{lat:f}" data-lon="{lon:f}"' in html
+
+
+def test_a_typed_place_wins_over_an_earlier_location(client):
+    ClassPageFactory(venue=venue_at("E1 6AN"))
+    peckham = ClassPageFactory(venue=venue_at("SE15 5AA"))
+    lat, lon = point("E1 6AN")
+    response = client.get(FIND, {"where": "SE15 5AA", "lat": str(lat), "lon": str(lon), "radius": "1"})
+    assert list(response.context["page_obj"].object_list) == [peckham]
