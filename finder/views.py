@@ -22,6 +22,7 @@ from finder.services.enquiries import EnquiryRateLimited, check_rate_limit, send
 from finder.summaries import cost_text, days_and_parts, match_reasons, start_text
 
 RESULTS_PER_PAGE = 10
+RESULTS_PER_PRINTED_PAGE = 50
 HELP_RADIUS_KM = 5
 HELP_RESULTS = 10
 KM_PER_MILE = 1.609344
@@ -73,6 +74,7 @@ def find_classes(request):
     place_form = PlaceForm(request.GET)
     filterset = ClassFilter(request.GET, queryset=ClassPage.objects.none(), today=today)
     searched = bool(request.GET)
+    print_view = request.GET.get("print") == "1"
     page_obj = origin = None
     if place_form.is_valid() and filterset.is_valid() and searched:
         online = filterset.form.cleaned_data.get("mode") == ClassPage.DeliveryMode.ONLINE
@@ -94,7 +96,7 @@ def find_classes(request):
             results = filterset.qs
             if online or place_form.cleaned_data["sort"] == SortOrder.SOONEST:
                 results = soonest_first(results)
-            paginator = Paginator(for_display(results), RESULTS_PER_PAGE)
+            paginator = Paginator(for_display(results), RESULTS_PER_PRINTED_PAGE if print_view else RESULTS_PER_PAGE)
             number = place_form.cleaned_data["page"] or 1
             if number > paginator.num_pages and number > 1:
                 place_form.add_error(
@@ -113,10 +115,10 @@ def find_classes(request):
         "today": today,
         "query_without_page": _query_without(request, "page"),
         "query_without_print": _query_without(request, "print", "page"),
-        "print_view": request.GET.get("print") == "1",
+        "print_view": print_view,
         "map": _map_settings(),
     }
-    template = "pages/find_classes_print.html" if context["print_view"] else "pages/find_classes.html"
+    template = "pages/find_classes_print.html" if print_view else "pages/find_classes.html"
     return render(request, template, context)
 
 
