@@ -6,7 +6,8 @@ Everything here is worked out in the database; Python only touches the one page 
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Length, Substr
 from geopy.distance import geodesic
 from wagtail.models import Page
@@ -22,13 +23,14 @@ def parent_path():
     return Substr(OuterRef("path"), 1, Length(OuterRef("path")) - PAGE_STEP)
 
 
-def with_provider(queryset: QuerySet) -> QuerySet:
-    """Annotate ``provider_title`` and ``provider_id`` from the parent ProviderPage, in one query."""
-    parents = Page.objects.filter(path=parent_path())
-    return queryset.annotate(
-        provider_title=Subquery(parents.values("title")[:1], output_field=CharField()),
-        provider_page_id=Subquery(parents.values("pk")[:1]),
-    )
+def attach_providers(pages: list) -> list:
+    """Set ``provider_title`` and ``provider_page_id`` from each page's parent, in one query for the lot."""
+    parents = {p.path[:-PAGE_STEP] for p in pages}
+    found = {row["path"]: row for row in Page.objects.filter(path__in=parents).values("path", "pk", "title")}
+    for page in pages:
+        row = found.get(page.path[:-PAGE_STEP], {})
+        page.provider_title, page.provider_page_id = row.get("title", ""), row.get("pk")
+    return pages
 
 
 def provider_speaks(language) -> Exists:
@@ -46,12 +48,10 @@ def session_in(start_from=None, start_before=None) -> Exists:
 
 
 def for_display(queryset: QuerySet) -> QuerySet:
-    """What a result card needs, fetched for the whole page of results in a fixed number of queries."""
-    return with_provider(
-        queryset.select_related("venue").prefetch_related(
-            Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
-            "levels",
-        )
+    """What a result card needs, fetched for the page of results in a fixed number of queries."""
+    return queryset.select_related("venue").prefetch_related(
+        Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
+        "levels",
     )
 
 
@@ -87,3 +87,47 @@ def geocoder() -> LocalGeocoder:
     from django.conf import settings
 
     return _shared_geocoder(settings.GEOCODER_REMOTE_ENABLED)
+
+
+COUNT_CAP = 500
+# Shares of the radius tried for the first pages of a dense search, smallest first.
+RADIUS_LADDER = (1 / 8, 1 / 4, 1 / 2)
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows, counting no further than ``limit`` (the database stops early)."""
+    return queryset.order_by()[:limit].count()
+
+
+class NearbyPaginator(Paginator):
+    """Pages of a nearest-first search whose work does not grow with the number of classes.
+
+    ``build(radius_km)`` returns the filtered, nearest-first queryset. The total is counted up to
+    ``cap`` (``capped`` says there are more). A page needs only the nearest ``number × per_page``
+    classes: when a smaller circle already holds that many, they are exactly the nearest ones, so
+    the page is sorted from that circle instead of from every class in the full radius.
+    """
+
+    def __init__(self, build, radius_km: float, per_page: int, cap: int = COUNT_CAP):
+        self.build, self.radius_km, self.cap = build, radius_km, cap
+        full = build(radius_km)
+        super().__init__(full, per_page)
+        found = count_up_to(full, cap + 1)
+        self.capped = found > cap
+        self._count = min(found, cap)
+
+    @property
+    def count(self):
+        return self._count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom, top = (number - 1) * self.per_page, min(number * self.per_page, self.count)
+        source = self.object_list
+        if self.count > top:
+            for share in RADIUS_LADDER:
+                smaller = self.build(self.radius_km * share)
+                if count_up_to(smaller, top) >= top:
+                    source = smaller
+                    break
+        return self._get_page(list(source[bottom:top]), number, self)

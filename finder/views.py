@@ -17,7 +17,16 @@ from finder.filters import WEEKEND, ClassFilter, time_of_day_q
 from finder.forms import EnquiryForm, HelpMeChooseForm, PlaceForm, SortOrder, WorkplaceSearchForm
 from finder.geocoding import PlaceNotFound
 from finder.models import ClassPage, District, WorkplaceOfferPage
-from finder.queries import distance_km, for_display, geocoder, near_classes, online_classes, soonest_first
+from finder.queries import (
+    NearbyPaginator,
+    attach_providers,
+    distance_km,
+    for_display,
+    geocoder,
+    near_classes,
+    online_classes,
+    soonest_first,
+)
 from finder.services.enquiries import EnquiryRateLimited, check_rate_limit, send_enquiry
 from finder.summaries import cost_text, days_and_parts, match_reasons, start_text
 
@@ -86,17 +95,19 @@ def find_classes(request):
             origin = place_form.coordinates
         elif not online:
             place_form.add_error("where", _("Enter a postcode or a place, like E1 6AN or Peckham."))
-        base = None
+        per_page = RESULTS_PER_PRINTED_PAGE if print_view else RESULTS_PER_PAGE
+        paginator = None
         if online:
-            base = online_classes(today)
+            filterset.queryset = online_classes(today)
+            paginator = Paginator(for_display(soonest_first(filterset.qs)), per_page)
+        elif origin and place_form.cleaned_data["sort"] == SortOrder.SOONEST:
+            filterset.queryset = near_classes(*origin, radius, today)
+            paginator = Paginator(for_display(soonest_first(filterset.qs)), per_page)
         elif origin:
-            base = near_classes(*origin, radius, today)
-        if base is not None:
-            filterset.queryset = base
-            results = filterset.qs
-            if online or place_form.cleaned_data["sort"] == SortOrder.SOONEST:
-                results = soonest_first(results)
-            paginator = Paginator(for_display(results), RESULTS_PER_PRINTED_PAGE if print_view else RESULTS_PER_PAGE)
+            paginator = NearbyPaginator(
+                lambda km: for_display(filterset.filter_queryset(near_classes(*origin, km, today))), radius, per_page
+            )
+        if paginator is not None:
             number = place_form.cleaned_data["page"] or 1
             if number > paginator.num_pages and number > 1:
                 place_form.add_error(
@@ -104,7 +115,8 @@ def find_classes(request):
                 )
             else:
                 page_obj = paginator.page(number)
-                page_obj.object_list = _with_distances(list(page_obj.object_list), None if online else origin, today)
+                items = attach_providers(list(page_obj.object_list))
+                page_obj.object_list = _with_distances(items, None if online else origin, today)
     context = {
         "place_form": place_form,
         "filter_form": filterset.form,
@@ -203,7 +215,7 @@ def _help_results(answers, origin):
         queryset = queryset.annotate(
             fits_time=Case(When(fits, then=Value(1)), default=Value(0), output_field=IntegerField())
         ).order_by("-fits_time", "distance_sq_km", "pk")
-    results = _with_distances(list(for_display(queryset)[:HELP_RESULTS]), origin)
+    results = _with_distances(attach_providers(list(for_display(queryset)[:HELP_RESULTS])), origin)
     for item in results:
         item.reasons = match_reasons(item, answers)
     return results

@@ -15,11 +15,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
 from finder.geocoding import PlaceNotFound
-from finder.models import ClassPage, ClassSession, ProviderPage
+from finder.models import ClassPage, ClassSession, ProviderPage, Venue
 from finder.openreferral import builders
 from finder.openreferral.ids import parse_uuid, pk_for
 from finder.postcodes import format_outcode, format_postcode
-from finder.queries import geocoder, with_provider
+from finder.queries import COUNT_CAP, NearbyPaginator, attach_providers, geocoder
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -145,16 +145,15 @@ def _classes(request):
 
 
 def _with_related(queryset):
-    return with_provider(
-        queryset.select_related("venue", "venue__borough").prefetch_related(
-            Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
-            "levels",
-            "support_languages",
-        )
+    return queryset.select_related("venue", "venue__borough").prefetch_related(
+        Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
+        "levels",
+        "support_languages",
     )
 
 
 def _services(pages) -> list[dict]:
+    attach_providers(pages)
     providers = ProviderPage.objects.in_bulk({page.provider_page_id for page in pages})
     terms = {term["code"]: term for term in builders.taxonomy_terms()}
     return [builders.service(page, providers.get(page.provider_page_id), terms) for page in pages]
@@ -202,13 +201,32 @@ def _origin(request):
 
 @api_view
 def service_at_locations(request):
+    """Services at their venues; with ``postcode``, nearest first within ``proximity`` metres.
+
+    Near a postcode, ``total_items`` is counted up to COUNT_CAP (``total_items_capped`` says when there
+    are more), so the answer takes the same time however many classes the site lists.
+    """
     page, per_page = _paging(request)
     origin = _origin(request)
     queryset = _classes(request).filter(venue__isnull=False)
-    queryset = queryset.near(*origin) if origin else queryset.order_by("pk")
-    total = queryset.count()
-    rows = queryset.select_related("venue", "venue__borough")[(page - 1) * per_page : page * per_page]
-    return JsonResponse(_page_envelope([builders.service_at_location(row) for row in rows], total, page, per_page))
+    extra = {}
+    if origin:
+        if page * per_page > COUNT_CAP:
+            raise BadParameter(f"near a postcode, page × per_page can be at most {COUNT_CAP}; narrow the search.")
+        latitude, longitude, km = origin
+        paginator = NearbyPaginator(lambda radius: queryset.near(latitude, longitude, radius), km, per_page)
+        total = paginator.count
+        extra["total_items_capped"] = paginator.capped
+        rows = list(paginator.page(page).object_list) if total > (page - 1) * per_page else []
+    else:
+        queryset = queryset.order_by("pk")
+        total = queryset.count()
+        rows = list(queryset[(page - 1) * per_page : page * per_page])
+    venues = Venue.objects.select_related("borough").in_bulk({row.venue_id for row in rows})
+    for row in rows:
+        row.venue = venues[row.venue_id]
+    contents = [builders.service_at_location(row) for row in rows]
+    return JsonResponse(_page_envelope(contents, total, page, per_page) | extra)
 
 
 @api_view

@@ -155,3 +155,21 @@ def test_a_typed_place_wins_over_an_earlier_location(client):
     lat, lon = point("E1 6AN")
     response = client.get(FIND, {"where": "SE15 5AA", "lat": str(lat), "lon": str(lon), "radius": "1"})
     assert list(response.context["page_obj"].object_list) == [peckham]
+
+
+def test_dense_searches_count_up_to_a_cap_and_still_page_nearest_first(client, monkeypatch):
+    """Pages come from a smaller circle when it already holds them; they must match a full sort."""
+    from finder import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 7)
+    postcodes = ["SE15 5AA", "SE15 4QS", "SE5 8RS", "SE1 7PB", "E1 6AN", "E1 7AA", "N1 1AA", "SE15 5AA", "SE15 4QS"]
+    for postcode in postcodes:
+        ClassPageFactory(venue=venue_at(postcode))
+    origin = point("SE15 4QS")
+    expected = sorted(ClassPage.objects.all(), key=lambda c: geodesic(origin, (c.venue.latitude, c.venue.longitude)).km)
+    paginator = queries.NearbyPaginator(
+        lambda km: queries.near_classes(*origin, km), 20, per_page=2, cap=queries.COUNT_CAP
+    )
+    assert (paginator.count, paginator.capped) == (7, True)
+    shown = [item for number in paginator.page_range for item in paginator.page(number).object_list]
+    assert [c.pk for c in shown] == [c.pk for c in expected[:7]]
