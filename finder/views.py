@@ -4,12 +4,15 @@ Views stay thin: parse the URL with forms and the FilterSet, query through ``fin
 and render. Every bad value becomes a message on the page.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -129,9 +132,19 @@ def find_classes(request):
         "query_without_print": _query_without(request, "print", "page"),
         "print_view": print_view,
         "map": _map_settings(),
+        "filters_cache_key": _filters_cache_key(request, filterset.form),
     }
     template = "pages/find_classes_print.html" if print_view else "pages/find_classes.html"
     return render(request, template, context)
+
+
+def _filters_cache_key(request, form) -> str:
+    """The filter panel's HTML depends only on the language and the filter values, unless it shows errors."""
+    if form.errors:
+        return ""
+    values = sorted((name, value) for name in form.fields for value in request.GET.getlist(name))
+    text = f"{get_language()}|{values}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _map_settings() -> dict | None:
