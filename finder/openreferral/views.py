@@ -74,6 +74,8 @@ def _search(request) -> str:
     text = request.GET.get("search", "").strip()
     if len(text) > MAX_SEARCH_LENGTH:
         raise BadParameter(f"search must be at most {MAX_SEARCH_LENGTH} characters.")
+    if any(ord(character) < 32 for character in text):
+        raise BadParameter("search must not contain control characters.")
     return text
 
 

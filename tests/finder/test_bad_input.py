@@ -46,6 +46,7 @@ def some_classes():
         ({"where": "E1 6AN", "days": "funday"}, "days", "Select a valid choice"),
         ({"lat": "abc", "lon": "0"}, "lat", "couldn't use your location"),
         ({"free": "on"}, "where", "Enter a postcode or a place"),
+        ({"where": "E1\x006AN"}, "where", "Null characters are not allowed"),
     ],
 )
 def test_bad_find_input_gets_a_clear_message(client, some_classes, params, field, message):

@@ -176,6 +176,7 @@ def test_ids_are_stable_uuids(classes):
         ("/services", {"page": "-1"}),
         ("/services", {"per_page": "100000"}),
         ("/services", {"page": "abc"}),
+        ("/services", {"search": "a\x00b"}),
         ("/services", {"modified_after": "yesterday"}),
         ("/services", {"taxonomy_term_id": "not-a-uuid"}),
         ("/service_at_locations", {"postcode": "ZZ99 9ZZ"}),

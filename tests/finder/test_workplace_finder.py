@@ -51,3 +51,11 @@ def test_bad_input_is_explained(client, offers):
     assert response.status_code == 200
     assert response.context["offers"] is None
     assert set(response.context["form"].errors) == {"where", "sector", "group_size"}
+
+
+def test_null_characters_and_script_tags_are_form_errors(client, offers):
+    for where in ("SE1\x007PB", "<script>alert(1)</script>"):
+        response = client.get(WORKPLACE, {"where": where})
+        assert response.status_code == 200
+        assert "where" in response.context["form"].errors
+        assert b"<script>alert(1)</script>" not in response.content
