@@ -3,6 +3,7 @@
 Everything here is worked out in the database; Python only touches the one page of results shown.
 """
 
+import math
 from datetime import date
 from functools import lru_cache
 
@@ -125,7 +126,10 @@ class NearbyPaginator(Paginator):
         bottom, top = (number - 1) * self.per_page, min(number * self.per_page, self.count)
         source = self.object_list
         if self.count > top:
-            for share in RADIUS_LADDER:
+            # With classes spread evenly, a circle holding ``top`` of ``found`` has radius share
+            # sqrt(top / found); start a little above that, so one count usually settles it.
+            estimate = 1.5 * math.sqrt(top / (self.count + self.capped))
+            for share in (share for share in RADIUS_LADDER if share >= estimate):
                 smaller = self.build(self.radius_km * share)
                 if count_up_to(smaller, top) >= top:
                     source = smaller

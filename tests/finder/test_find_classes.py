@@ -157,19 +157,28 @@ def test_a_typed_place_wins_over_an_earlier_location(client):
     assert list(response.context["page_obj"].object_list) == [peckham]
 
 
-def test_dense_searches_count_up_to_a_cap_and_still_page_nearest_first(client, monkeypatch):
+def test_dense_searches_count_up_to_a_cap_and_still_page_nearest_first():
     """Pages come from a smaller circle when it already holds them; they must match a full sort."""
     from finder import queries
 
-    monkeypatch.setattr(queries, "COUNT_CAP", 7)
     postcodes = ["SE15 5AA", "SE15 4QS", "SE5 8RS", "SE1 7PB", "E1 6AN", "E1 7AA", "N1 1AA", "SE15 5AA", "SE15 4QS"]
     for postcode in postcodes:
         ClassPageFactory(venue=venue_at(postcode))
     origin = point("SE15 4QS")
     expected = sorted(ClassPage.objects.all(), key=lambda c: geodesic(origin, (c.venue.latitude, c.venue.longitude)).km)
-    paginator = queries.NearbyPaginator(
-        lambda km: queries.near_classes(*origin, km), 20, per_page=2, cap=queries.COUNT_CAP
-    )
-    assert (paginator.count, paginator.capped) == (7, True)
-    shown = [item for number in paginator.page_range for item in paginator.page(number).object_list]
+    radii = []
+
+    def build(km):
+        radii.append(km)
+        return queries.near_classes(*origin, km)
+
+    capped = queries.NearbyPaginator(build, 20, per_page=2, cap=7)
+    assert (capped.count, capped.capped) == (7, True)
+    shown = [item for number in capped.page_range for item in capped.page(number).object_list]
     assert [c.pk for c in shown] == [c.pk for c in expected[:7]]
+    radii.clear()
+    one_by_one = queries.NearbyPaginator(build, 20, per_page=1, cap=50)
+    assert (one_by_one.count, one_by_one.capped) == (9, False)
+    shown = [item for number in one_by_one.page_range for item in one_by_one.page(number).object_list]
+    assert [c.pk for c in shown] == [c.pk for c in expected]
+    assert min(radii) < 20
