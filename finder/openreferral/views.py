@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
 from finder.geocoding import PlaceNotFound
-from finder.models import ClassPage, ClassSession, ProviderPage
+from finder.models import ClassPage, ClassSession, ProviderPage, Venue
 from finder.openreferral import builders
 from finder.openreferral.ids import parse_uuid, pk_for
 from finder.postcodes import format_outcode, format_postcode
@@ -210,7 +210,7 @@ def service_at_locations(request):
     """
     page, per_page = _paging(request)
     origin = _origin(request)
-    queryset = _classes(request).filter(venue__isnull=False).select_related("venue", "venue__borough")
+    queryset = _classes(request).filter(venue__isnull=False)
     extra = {}
     if origin:
         if page * per_page > COUNT_CAP:
@@ -224,6 +224,10 @@ def service_at_locations(request):
         queryset = queryset.order_by("pk")
         total = queryset.count()
         rows = list(queryset[(page - 1) * per_page : page * per_page])
+    # Venues for just this page: joining them into the nearest-first scan would widen every row it sorts.
+    venues = Venue.objects.select_related("borough").in_bulk({row.venue_id for row in rows})
+    for row in rows:
+        row.venue = venues[row.venue_id]
     contents = [builders.service_at_location(row) for row in rows]
     return JsonResponse(_page_envelope(contents, total, page, per_page) | extra)
 
