@@ -126,9 +126,10 @@ class NearbyPaginator(Paginator):
         bottom, top = (number - 1) * self.per_page, min(number * self.per_page, self.count)
         source = self.object_list
         if self.count > top:
-            # With classes spread evenly, a circle holding ``top`` of ``found`` has radius share
-            # sqrt(top / found); start a little above that, so one count usually settles it.
-            estimate = 1.5 * math.sqrt(top / (self.count + self.capped))
+            # With classes spread evenly, a circle holding ``top`` of ``count`` has radius share
+            # sqrt(top / count); skip smaller circles. A capped count says nothing of how dense it
+            # is, so then every circle is tried, smallest first (each count stops at ``top`` rows).
+            estimate = 0 if self.capped else 1.5 * math.sqrt(top / self.count)
             for share in (share for share in RADIUS_LADDER if share >= estimate):
                 smaller = self.build(self.radius_km * share)
                 if count_up_to(smaller, top) >= top:
