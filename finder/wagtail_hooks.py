@@ -199,3 +199,6 @@ def still_correct_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_log_actions")
 def register_still_correct_log_action(actions):
     actions.register_action(STILL_CORRECT_ACTION, _("Confirmed still correct"), _("Listing confirmed still correct"))
+
+
+from finder import enquiry_admin  # noqa: E402,F401  (registers the enquiries listing)

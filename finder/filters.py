@@ -1,0 +1,176 @@
+"""The public class search's filters, as a django-filter FilterSet over current classes.
+
+Every filter narrows the query in the database; unknown values become form errors, never 500s.
+"""
+
+import calendar
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from finder.models import ClassPage, ClassSession, Language, Level
+from finder.queries import provider_speaks, session_in
+
+MORNING_ENDS = datetime.time(12, 0)
+EVENING_STARTS = datetime.time(17, 0)
+WEEKEND = [ClassSession.Weekday.SATURDAY, ClassSession.Weekday.SUNDAY]
+START_SOON_DAYS = 14
+NEXT_TERM_DAYS = 150
+
+
+class TimeOfDay:
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    choices = [
+        (MORNING, _("Morning (before 12 noon)")),
+        (AFTERNOON, _("Afternoon (12 noon to 5pm)")),
+        (EVENING, _("Evening (after 5pm)")),
+    ]
+
+
+def time_of_day_q(times) -> Q:
+    """Classes with a session starting in any of the chosen parts of the day."""
+    bounds = {
+        TimeOfDay.MORNING: (None, MORNING_ENDS),
+        TimeOfDay.AFTERNOON: (MORNING_ENDS, EVENING_STARTS),
+        TimeOfDay.EVENING: (EVENING_STARTS, None),
+    }
+    query = Q()
+    for time in times:
+        query |= Q(session_in(*bounds[time]))
+    return query
+
+
+class Starts:
+    NOW = "now"
+    THIS_MONTH = "this_month"
+    NEXT_TERM = "next_term"
+    choices = [
+        (NOW, _("I can start now")),
+        (THIS_MONTH, _("This month")),
+        (NEXT_TERM, _("Next term")),
+    ]
+
+
+def starts_q(when: str, today: datetime.date) -> Q:
+    """Classes a new learner can join in the chosen window (rolling enrolment counts as any time)."""
+    rolling = Q(rolling_enrolment=True)
+    if when == Starts.NOW:
+        return rolling | Q(start_date__gte=today, start_date__lte=today + datetime.timedelta(days=START_SOON_DAYS))
+    if when == Starts.THIS_MONTH:
+        last_day = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        return rolling | Q(start_date__gte=today, start_date__lte=last_day)
+    if when == Starts.NEXT_TERM:
+        return rolling | Q(start_date__gt=today, start_date__lte=today + datetime.timedelta(days=NEXT_TERM_DAYS))
+    return Q()
+
+
+class ClassFilter(django_filters.FilterSet):
+    """Filters a learner or adviser can combine on /find/; all values come from the URL."""
+
+    level = django_filters.ModelMultipleChoiceFilter(
+        label=_("Level"),
+        to_field_name="code",
+        queryset=Level.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_level",
+    )
+    days = django_filters.MultipleChoiceFilter(
+        label=_("Days"),
+        choices=ClassSession.Weekday.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_days",
+    )
+    time = django_filters.MultipleChoiceFilter(
+        label=_("Time of day"),
+        choices=TimeOfDay.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_time",
+    )
+    weekends = django_filters.BooleanFilter(
+        label=_("Weekend classes"), widget=forms.CheckboxInput, method="filter_weekends"
+    )
+    starts = django_filters.ChoiceFilter(
+        label=_("When can you start?"), choices=Starts.choices, empty_label=_("Any time"), method="filter_starts"
+    )
+    free = django_filters.BooleanFilter(label=_("Free classes only"), widget=forms.CheckboxInput, method="filter_free")
+    childcare = django_filters.BooleanFilter(
+        label=_("Crèche or help with childcare"), widget=forms.CheckboxInput, method="filter_childcare"
+    )
+    women_only = django_filters.BooleanFilter(label=_("Women only"), widget=forms.CheckboxInput, method="filter_true")
+    mode = django_filters.ChoiceFilter(
+        label=_("How it is taught"),
+        field_name="delivery_mode",
+        choices=ClassPage.DeliveryMode.choices,
+        empty_label=_("In person or online"),
+    )
+    step_free = django_filters.BooleanFilter(
+        label=_("Step-free access"), widget=forms.CheckboxInput, method="filter_step_free"
+    )
+    places = django_filters.BooleanFilter(
+        label=_("Places available now"), widget=forms.CheckboxInput, method="filter_places"
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Staff speak"),
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any language"),
+        method="filter_language",
+    )
+    strand = django_filters.ChoiceFilter(
+        label=_("ESOL Plus pilot"),
+        choices=[c for c in ClassPage.Strand.choices if c[0] != ClassPage.Strand.NONE],
+        empty_label=_("Any class"),
+    )
+
+    class Meta:
+        model = ClassPage
+        fields: list[str] = []
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def filter_level(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = ClassPage.levels.through.objects.filter(classpage_id=OuterRef("pk"), level__in=value)
+        return queryset.filter(Exists(links))
+
+    def filter_days(self, queryset, name, value):
+        return queryset.on_days([int(day) for day in value]) if value else queryset
+
+    def filter_time(self, queryset, name, value):
+        return queryset.filter(time_of_day_q(value)) if value else queryset
+
+    def filter_weekends(self, queryset, name, value):
+        return queryset.on_days(WEEKEND) if value else queryset
+
+    def filter_starts(self, queryset, name, value):
+        return queryset.filter(starts_q(value, self.today)) if value else queryset
+
+    def filter_free(self, queryset, name, value):
+        return queryset.filter(cost__in=[ClassPage.Cost.FREE, ClassPage.Cost.FREE_IF_ELIGIBLE]) if value else queryset
+
+    def filter_childcare(self, queryset, name, value):
+        return queryset.exclude(childcare=ClassPage.Childcare.NONE) if value else queryset
+
+    def filter_true(self, queryset, name, value):
+        return queryset.filter(**{name: True}) if value else queryset
+
+    def filter_step_free(self, queryset, name, value):
+        return queryset.filter(venue__step_free_access=True) if value else queryset
+
+    def filter_places(self, queryset, name, value):
+        open_places = [ClassPage.Places.AVAILABLE, ClassPage.Places.FEW]
+        return queryset.filter(places_status__in=open_places) if value else queryset
+
+    def filter_language(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(support_languages=value) | Q(provider_speaks(value)))

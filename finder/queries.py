@@ -1,0 +1,138 @@
+"""Query helpers shared by the finder pages and the Open Referral API.
+
+Everything here is worked out in the database; Python only touches the one page of results shown.
+"""
+
+import math
+from datetime import date
+from functools import lru_cache
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Length, Substr
+from geopy.distance import geodesic
+from wagtail.models import Page
+
+from finder.geocoding import LocalGeocoder, get_geocoder
+from finder.models import ClassPage, ClassSession, ProviderPage
+
+PAGE_STEP = 4  # treebeard's path step: a page's parent has the path minus its last 4 characters
+
+
+def parent_path():
+    """The tree path of each row's parent page, as an expression on ClassPage rows."""
+    return Substr(OuterRef("path"), 1, Length(OuterRef("path")) - PAGE_STEP)
+
+
+def attach_providers(pages: list) -> list:
+    """Set ``provider_title`` and ``provider_page_id`` from each page's parent, in one query for the lot."""
+    parents = {p.path[:-PAGE_STEP] for p in pages}
+    found = {row["path"]: row for row in Page.objects.filter(path__in=parents).values("path", "pk", "title")}
+    for page in pages:
+        row = found.get(page.path[:-PAGE_STEP], {})
+        page.provider_title, page.provider_page_id = row.get("title", ""), row.get("pk")
+    return pages
+
+
+def provider_speaks(language) -> Exists:
+    """True for classes whose provider (the parent page) lists ``language`` among its staff's languages."""
+    return Exists(ProviderPage.objects.filter(path=parent_path(), staff_languages=language))
+
+
+def session_in(start_from=None, start_before=None) -> Exists:
+    sessions = ClassSession.objects.filter(page=OuterRef("pk"))
+    if start_from is not None:
+        sessions = sessions.filter(start_time__gte=start_from)
+    if start_before is not None:
+        sessions = sessions.filter(start_time__lt=start_before)
+    return Exists(sessions)
+
+
+def for_display(queryset: QuerySet) -> QuerySet:
+    """What a result card needs, fetched for the page of results in a fixed number of queries."""
+    return queryset.select_related("venue").prefetch_related(
+        Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
+        "levels",
+    )
+
+
+def soonest_first(queryset: QuerySet) -> QuerySet:
+    """Rolling enrolment first, then by term start; classes without a date last."""
+    return queryset.order_by(F("rolling_enrolment").desc(), F("start_date").asc(nulls_last=True), "pk")
+
+
+def online_classes(today: date | None = None) -> QuerySet:
+    return ClassPage.objects.current(today).filter(delivery_mode=ClassPage.DeliveryMode.ONLINE)
+
+
+def near_classes(latitude: float, longitude: float, radius_km: float, today: date | None = None) -> QuerySet:
+    """Current classes with a venue within the radius, nearest first."""
+    return ClassPage.objects.current(today).near(latitude, longitude, radius_km)
+
+
+def distance_km(origin: tuple[float, float] | None, page: ClassPage) -> float | None:
+    """The geodesic distance shown to a learner; None for online classes or without a place."""
+    venue = page.venue
+    if origin is None or venue is None or venue.latitude is None:
+        return None
+    return geodesic(origin, (venue.latitude, venue.longitude)).km
+
+
+@lru_cache(maxsize=1)
+def _shared_geocoder(remote_enabled: bool) -> LocalGeocoder:
+    return get_geocoder()
+
+
+def geocoder() -> LocalGeocoder:
+    """One geocoder per process: building one sets up geopy's SSL context, which costs tens of ms."""
+    from django.conf import settings
+
+    return _shared_geocoder(settings.GEOCODER_REMOTE_ENABLED)
+
+
+COUNT_CAP = 500
+# Shares of the radius tried for the first pages of a dense search, smallest first.
+RADIUS_LADDER = (1 / 8, 1 / 4, 1 / 2)
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows, counting no further than ``limit`` (the database stops early)."""
+    return queryset.order_by()[:limit].count()
+
+
+class NearbyPaginator(Paginator):
+    """Pages of a nearest-first search whose work does not grow with the number of classes.
+
+    ``build(radius_km)`` returns the filtered, nearest-first queryset. The total is counted up to
+    ``cap`` (``capped`` says there are more). A page needs only the nearest ``number × per_page``
+    classes: when a smaller circle already holds that many, they are exactly the nearest ones, so
+    the page is sorted from that circle instead of from every class in the full radius.
+    """
+
+    def __init__(self, build, radius_km: float, per_page: int, cap: int = COUNT_CAP):
+        self.build, self.radius_km, self.cap = build, radius_km, cap
+        full = build(radius_km)
+        super().__init__(full, per_page)
+        found = count_up_to(full, cap + 1)
+        self.capped = found > cap
+        self._count = min(found, cap)
+
+    @property
+    def count(self):
+        return self._count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom, top = (number - 1) * self.per_page, min(number * self.per_page, self.count)
+        source = self.object_list
+        if self.count > top:
+            # With classes spread evenly, a circle holding ``top`` of ``count`` has radius share
+            # sqrt(top / count); skip smaller circles. A capped count says nothing of how dense it
+            # is, so then every circle is tried, smallest first (each count stops at ``top`` rows).
+            estimate = 0 if self.capped else 1.5 * math.sqrt(top / self.count)
+            for share in (share for share in RADIUS_LADDER if share >= estimate):
+                smaller = self.build(self.radius_km * share)
+                if count_up_to(smaller, top) >= top:
+                    source = smaller
+                    break
+        return self._get_page(list(source[bottom:top]), number, self)

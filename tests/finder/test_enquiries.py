@@ -1,0 +1,154 @@
+"""Enquiries: stored, emailed to the provider, protected from spam, and seen only by their provider."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import GroupPagePermission
+
+from finder.models import Enquiry
+from tests.factories import ClassPageFactory, EnquiryFactory, ProviderPageFactory, venue_at
+
+pytestmark = pytest.mark.usefixtures("geography")
+
+VALID = {
+    "name": "Amina",
+    "phone": "07700 900123",
+    "email": "",
+    "preferred_language": "so",
+    "best_time": "evening",
+    "consent_to_contact": "on",
+    "website": "",
+}
+
+
+@pytest.fixture
+def class_page():
+    provider = ProviderPageFactory(email="enquiries@college.example.org")
+    return ClassPageFactory(venue=venue_at("SE15 5AA", provider=provider), parent=provider)
+
+
+def enquire(client, class_page, data, **extra):
+    return client.post(reverse("finder:enquiry", args=[class_page.pk]), data, **extra)
+
+
+def test_form_page(client, class_page):
+    response = client.get(reverse("finder:enquiry", args=[class_page.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "csrfmiddlewaretoken" in html
+    assert 'for="id_name"' in html and "<legend>Best time to call you</legend>" in html
+
+
+def test_enquiry_is_stored_and_emailed_to_the_provider(client, class_page, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = enquire(client, class_page, VALID)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("finder:enquiry_sent", args=[class_page.pk])
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.class_page, enquiry.name, enquiry.preferred_language, enquiry.status) == (
+        class_page,
+        "Amina",
+        "so",
+        Enquiry.Status.NEW,
+    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["enquiries@college.example.org"]
+    assert "07700 900123" in mail.outbox[0].body and class_page.title in mail.outbox[0].subject
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_email_falls_back_to_the_class_contact(client, django_capture_on_commit_callbacks):
+    provider = ProviderPageFactory(email="")
+    page = ClassPageFactory(venue=venue_at("E1 6AN", provider=provider), parent=provider, contact_email="tutor@x.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        enquire(client, page, VALID)
+    assert mail.outbox[0].to == ["tutor@x.org"]
+
+
+def test_needs_phone_or_email_and_consent(client, class_page):
+    response = enquire(client, class_page, {**VALID, "phone": "", "consent_to_contact": ""})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "phone" in errors and "consent_to_contact" in errors
+    assert b'href="#id_phone"' in response.content
+    assert not Enquiry.objects.exists()
+
+
+def test_honeypot_keeps_nothing(client, class_page):
+    response = enquire(client, class_page, {**VALID, "website": "http://spam.example"})
+    assert response.status_code == 302
+    assert not Enquiry.objects.exists()
+    assert not mail.outbox
+
+
+def test_rate_limit_per_address(client, class_page):
+    for _ in range(5):
+        assert enquire(client, class_page, VALID, REMOTE_ADDR="203.0.113.5").status_code == 302
+    response = enquire(client, class_page, VALID, REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 429
+    assert "wait an hour" in response.content.decode()
+    assert Enquiry.objects.count() == 5
+    assert enquire(client, class_page, VALID, REMOTE_ADDR="203.0.113.6").status_code == 302
+
+
+def test_csrf_is_required(class_page):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("finder:enquiry", args=[class_page.pk]), VALID)
+    assert response.status_code == 403
+
+
+def test_unknown_or_draft_class_is_404(client):
+    assert client.get(reverse("finder:enquiry", args=[999999])).status_code == 404
+    draft = ClassPageFactory(live=False)
+    assert client.get(reverse("finder:enquiry", args=[draft.pk])).status_code == 404
+
+
+def provider_editor(django_user_model, provider, name):
+    group = Group.objects.create(name=f"{name} editors")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="change_enquiry")
+    )
+    GroupPagePermission.objects.create(group=group, page=provider, permission_type="change")
+    user = django_user_model.objects.create_user(username=name, password="pw")
+    user.groups.add(group)
+    return user
+
+
+def test_each_provider_sees_only_its_own_enquiries(client, django_user_model):
+    provider_a, provider_b = ProviderPageFactory(), ProviderPageFactory()
+    enquiry_a = EnquiryFactory(
+        class_page=ClassPageFactory(venue=venue_at("E1 6AN", provider=provider_a), parent=provider_a), name="Alia"
+    )
+    enquiry_b = EnquiryFactory(
+        class_page=ClassPageFactory(venue=venue_at("SE15 5AA", provider=provider_b), parent=provider_b), name="Bilal"
+    )
+    client.force_login(provider_editor(django_user_model, provider_b, "bee"))
+    index = client.get(reverse("wagtailsnippets_finder_enquiry:list"))
+    assert index.status_code == 200
+    assert b"Bilal" in index.content and b"Alia" not in index.content
+    assert client.get(reverse("wagtailsnippets_finder_enquiry:edit", args=[enquiry_a.pk])).status_code == 404
+    assert client.get(reverse("wagtailsnippets_finder_enquiry:inspect", args=[enquiry_a.pk])).status_code == 404
+    response = client.post(reverse("wagtailsnippets_finder_enquiry:edit", args=[enquiry_a.pk]), {"status": "enrolled"})
+    assert response.status_code == 404
+    enquiry_a.refresh_from_db()
+    assert enquiry_a.status == Enquiry.Status.NEW
+    response = client.post(reverse("wagtailsnippets_finder_enquiry:edit", args=[enquiry_b.pk]), {"status": "contacted"})
+    assert response.status_code == 302
+    enquiry_b.refresh_from_db()
+    assert enquiry_b.status == Enquiry.Status.CONTACTED
+
+
+def test_coordinators_see_every_enquiry(client, django_user_model):
+    EnquiryFactory(name="Alia")
+    EnquiryFactory(name="Bilal")
+    coordinators = Group.objects.create(name="ESOL coordinators")
+    coordinators.permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="change_enquiry")
+    )
+    user = django_user_model.objects.create_user(username="coord", password="pw")
+    user.groups.add(coordinators)
+    client.force_login(user)
+    index = client.get(reverse("wagtailsnippets_finder_enquiry:list"))
+    assert b"Bilal" in index.content and b"Alia" in index.content
