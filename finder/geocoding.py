@@ -6,6 +6,7 @@ name, and last (only when ``GEOCODER_REMOTE_ENABLED`` is on) a remote geopy geoc
 answers are cached in the database.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -163,6 +164,12 @@ def remote_geocoder() -> Geocoder | None:
     return _RateLimited()
 
 
-def get_geocoder() -> LocalGeocoder:
-    """The site's geocoder, built on first use rather than at import time."""
+@functools.lru_cache(maxsize=2)
+def _geocoder(remote_enabled: bool) -> LocalGeocoder:
     return LocalGeocoder(remote=remote_geocoder())
+
+
+def get_geocoder() -> LocalGeocoder:
+    """The site's geocoder: built on first use, not at import time, then kept for the process
+    (building one sets up geopy's SSL context, which costs tens of milliseconds)."""
+    return _geocoder(settings.GEOCODER_REMOTE_ENABLED)

@@ -5,7 +5,6 @@ Everything here is worked out in the database; Python only touches the one page 
 
 import math
 from datetime import date
-from functools import lru_cache
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
@@ -13,7 +12,6 @@ from django.db.models.functions import Length, Substr
 from geopy.distance import geodesic
 from wagtail.models import Page
 
-from finder.geocoding import LocalGeocoder, get_geocoder
 from finder.models import ClassPage, ClassSession, ProviderPage
 
 PAGE_STEP = 4  # treebeard's path step: a page's parent has the path minus its last 4 characters
@@ -76,18 +74,6 @@ def distance_km(origin: tuple[float, float] | None, page: ClassPage) -> float | 
     if origin is None or venue is None or venue.latitude is None:
         return None
     return geodesic(origin, (venue.latitude, venue.longitude)).km
-
-
-@lru_cache(maxsize=1)
-def _shared_geocoder(remote_enabled: bool) -> LocalGeocoder:
-    return get_geocoder()
-
-
-def geocoder() -> LocalGeocoder:
-    """One geocoder per process: building one sets up geopy's SSL context, which costs tens of ms."""
-    from django.conf import settings
-
-    return _shared_geocoder(settings.GEOCODER_REMOTE_ENABLED)
 
 
 COUNT_CAP = 500

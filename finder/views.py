@@ -18,14 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from finder.filters import WEEKEND, ClassFilter, time_of_day_q
 from finder.forms import EnquiryForm, HelpMeChooseForm, PlaceForm, SortOrder, WorkplaceSearchForm
-from finder.geocoding import PlaceNotFound
+from finder.geocoding import PlaceNotFound, get_geocoder
 from finder.models import ClassPage, District, WorkplaceOfferPage
 from finder.queries import (
     NearbyPaginator,
     attach_providers,
     distance_km,
     for_display,
-    geocoder,
     near_classes,
     online_classes,
     soonest_first,
@@ -54,7 +53,7 @@ def _locate(form, field="where"):
     """(latitude, longitude, district code) for the form's place, or None with a form error added."""
     text = form.cleaned_data.get(field) or ""
     try:
-        location = geocoder().resolve(text)
+        location = get_geocoder().resolve(text)
     except PlaceNotFound as error:
         form.add_error(field, error.message)
         return None

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
-from finder.geocoding import PlaceNotFound
+from finder.geocoding import PlaceNotFound, get_geocoder
 from finder.models import ClassPage, ClassSession, ProviderPage, Venue
 from finder.openreferral import builders
 from finder.openreferral.ids import parse_uuid, pk_for
 from finder.postcodes import format_outcode, format_postcode
-from finder.queries import COUNT_CAP, NearbyPaginator, attach_providers, geocoder
+from finder.queries import COUNT_CAP, NearbyPaginator, attach_providers
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -194,7 +194,7 @@ def _origin(request):
     if not (format_postcode(postcode) or format_outcode(postcode)):
         raise BadParameter("postcode must be a UK postcode like E1 6AN, or its first part like E1.")
     try:
-        location = geocoder().resolve(postcode)
+        location = get_geocoder().resolve(postcode)
     except PlaceNotFound:
         raise BadParameter(f"postcode {postcode!r} was not found.") from None
     metres = _int(request, "proximity", 5000, 1, MAX_PROXIMITY_METRES)

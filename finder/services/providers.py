@@ -33,6 +33,8 @@ COORDINATOR_PAGE_RIGHTS = ("add", "change", "publish", "lock", "unlock", "bulk_d
 EDITOR_PAGE_RIGHTS = ("add", "change")  # never publish: coordinators approve every change
 IMAGE_RIGHTS = ("add_image", "change_image", "choose_image")
 VENUE_RIGHTS = ("add_venue", "change_venue", "delete_venue")
+# Learners' enquiries: each editor sees only those for their own classes (finder.enquiry_admin).
+ENQUIRY_RIGHTS = ("view_enquiry", "change_enquiry")
 
 
 @dataclass
@@ -81,7 +83,7 @@ def ensure_coordination() -> Coordination:
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     coordinators.permissions.add(
         *_permissions("wagtailadmin", ["access_admin"]),
-        *_permissions("finder", [*VENUE_RIGHTS, "coordinate_providers"]),
+        *_permissions("finder", [*VENUE_RIGHTS, *ENQUIRY_RIGHTS, "coordinate_providers"]),
     )
     _grant_pages(coordinators, index, COORDINATOR_PAGE_RIGHTS)
     _grant_collection(coordinators, Collection.get_first_root_node())
@@ -149,7 +151,9 @@ def setup_provider(
     group = editors_group(provider)
     if group is None:
         group, _ = Group.objects.get_or_create(name=f"Provider editors: {name}"[:150])
-    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]), *_permissions("finder", VENUE_RIGHTS))
+    group.permissions.add(
+        *_permissions("wagtailadmin", ["access_admin"]), *_permissions("finder", [*VENUE_RIGHTS, *ENQUIRY_RIGHTS])
+    )
     _grant_pages(group, provider, EDITOR_PAGE_RIGHTS)
     _grant_collection(group, _collection_for(provider))
 

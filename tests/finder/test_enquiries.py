@@ -152,3 +152,21 @@ def test_coordinators_see_every_enquiry(client, django_user_model):
     client.force_login(user)
     index = client.get(reverse("wagtailsnippets_finder_enquiry:list"))
     assert b"Bilal" in index.content and b"Alia" in index.content
+
+
+def test_an_editor_set_up_by_setup_provider_can_follow_up_their_enquiries(client):
+    """The group setup_provider creates must carry the enquiry rights, not just page rights."""
+    from tests.factories import provider_with_editor
+
+    setup = provider_with_editor("Riverside Adult Learning", "river-editor")
+    other = provider_with_editor("Hilltop College", "hill-editor")
+    own = EnquiryFactory(class_page=ClassPageFactory(venue=venue_at("E1 6AN", provider=setup.provider)), name="Alia")
+    EnquiryFactory(class_page=ClassPageFactory(venue=venue_at("SE15 5AA", provider=other.provider)), name="Bilal")
+    client.force_login(setup.editor)
+    listing = client.get(reverse("wagtailsnippets_finder_enquiry:list"))
+    assert listing.status_code == 200
+    assert b"Alia" in listing.content and b"Bilal" not in listing.content
+    response = client.post(reverse("wagtailsnippets_finder_enquiry:edit", args=[own.pk]), {"status": "contacted"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == Enquiry.Status.CONTACTED
