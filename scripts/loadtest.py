@@ -31,13 +31,17 @@ ADMIN_DATABASE_URL = "postgres://root@127.0.0.1:5432/postgres"
 
 # Filters a learner might add to a search; keys the finder ignores do no harm.
 FILTER_CHOICES = {
-    "level": ["pre-entry", "entry-1", "entry-2", "entry-3", "level-1"],
-    "day": ["0", "1", "2", "3", "4", "5", "6"],
+    "level": ["pre-entry", "entry-1", "entry-2", "entry-3", "level-1", "level-2"],
+    "days": ["0", "1", "2", "3", "4", "5", "6"],
     "time": ["morning", "afternoon", "evening"],
-    "distance": ["1", "2", "5", "10"],
-    "free": ["1"],
-    "creche": ["1"],
-    "women_only": ["1"],
+    "radius": ["1", "2", "5", "10", "20"],
+    "starts": ["now", "this_month", "next_term"],
+    "free": ["on"],
+    "childcare": ["on"],
+    "women_only": ["on"],
+    "step_free": ["on"],
+    "places": ["on"],
+    "sort": ["distance", "soonest"],
 }
 
 WRK_SCRIPT = r"""
