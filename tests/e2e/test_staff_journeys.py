@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from evaluation.models import Attendance, PilotEvaluator, StaffAssignment
 from finder.models import ClassPage
-from tests.e2e.tools import tab_until
+from tests.e2e.tools import axe, require, tab_until
 from tests.evaluation.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -145,6 +145,8 @@ def test_staff_take_a_register_on_a_phone(page, register_session):
     log_in(page, "teacher", next_url=f"/evaluation/sessions/{session.pk}/register/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Register")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    require("axe")
+    axe(page)
     page.get_by_role("group", name="Bilal Khan").get_by_role("radio", name="Late").check()
     page.get_by_role("group", name="Chen Wei").get_by_role("radio", name="Absent", exact=True).check()
     with page.expect_navigation():
@@ -202,6 +204,8 @@ def assert_disclosure_controlled(download) -> None:
 def test_evaluator_downloads_the_aggregate_export_from_the_dashboard(page, evaluated_pilot):
     log_in(page, "evaluator", next_url=f"/evaluation/pilots/{evaluated_pilot.slug}/")
     assert evaluated_pilot.name in page.get_by_role("heading", level=1).inner_text()
+    require("axe")
+    axe(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Indicators with disclosure control (CSV)").click()
     assert download.value.suggested_filename.startswith("pilot-e2e-aggregate-")
