@@ -5,7 +5,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, CharField, DateField, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Length, Substr
 from django.http import HttpResponse
@@ -120,8 +120,20 @@ class StaleListingsReport(ReportView):
         return object_list
 
 
+class PageChoiceField(forms.ModelChoiceField):
+    """A page chosen by id; an id too large for the database's integer is refused, not sent to the query
+    (SQLite raises OverflowError and PostgreSQL DataError, both a server error)."""
+
+    MAX_ID = 2**31 - 1
+
+    def to_python(self, value):
+        if value not in self.empty_values and not (str(value).isdecimal() and int(value) <= self.MAX_ID):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class ImportForm(forms.Form):
-    provider = forms.ModelChoiceField(queryset=ProviderPage.objects.none(), label=gettext_lazy("Provider"))
+    provider = PageChoiceField(queryset=ProviderPage.objects.none(), label=gettext_lazy("Provider"))
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
         help_text=gettext_lazy("The filled-in template, as .csv or .xlsx."),

@@ -69,7 +69,7 @@ def import_registers(user, cohort: Cohort, data: bytes) -> ImportResult:
     by_id = {}
     for number, row in rows:
         day = _date(row["session_date"])
-        enrolment_id = int(row["enrolment_id"]) if row["enrolment_id"].isdigit() else None
+        enrolment_id = int(row["enrolment_id"]) if row["enrolment_id"].isdecimal() else None
         if enrolment_id not in enrolments:
             result.errors.append((number, _("Enrolment %(id)s is not on this cohort.") % {"id": row["enrolment_id"]}))
         if day is None:
@@ -104,7 +104,7 @@ def import_assessments(user, cohort: Cohort, data: bytes) -> ImportResult:
     valid = []
     for number, row in rows:
         errors = []
-        enrolment = enrolments.get(int(row["enrolment_id"])) if row["enrolment_id"].isdigit() else None
+        enrolment = enrolments.get(int(row["enrolment_id"])) if row["enrolment_id"].isdecimal() else None
         if enrolment is None:
             errors.append(_("Enrolment %(id)s is not on this cohort.") % {"id": row["enrolment_id"]})
         if row["stage"] not in Assessment.Stage.values:

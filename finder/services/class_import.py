@@ -295,7 +295,7 @@ def _build_row(provider: ProviderPage, number: int, values: dict, venues: dict, 
     elif "fee_amount" in values:
         fields["fee_amount"] = None
     if values.get("capacity"):
-        if values["capacity"].isdigit() and 0 < int(values["capacity"]) < 1000:
+        if values["capacity"].isdecimal() and 0 < int(values["capacity"]) < 1000:
             fields["capacity"] = int(values["capacity"])
         else:
             fail("capacity", _("Write the class size as a whole number, like 16."))

@@ -25,14 +25,64 @@ def _fixed(url: str) -> Callable[[], str]:
     return lambda: url
 
 
+def _provider_index() -> str:
+    from tests.factories import ProviderPageFactory, provider_index
+
+    ProviderPageFactory(title="Alpha Adult Learning")
+    return provider_index().url
+
+
+def _provider() -> str:
+    from tests.factories import ClassPageFactory, ProviderPageFactory, VenueFactory, WorkplaceOfferPageFactory
+
+    provider = ProviderPageFactory()
+    ClassPageFactory(parent=provider, venue=VenueFactory(provider=provider))
+    WorkplaceOfferPageFactory(parent=provider)
+    return provider.url
+
+
+def _class() -> str:
+    from finder.models import Level
+    from tests.factories import ClassPageFactory
+
+    return ClassPageFactory(sessions=((1, "10:00", "12:00"), (3, "18:30", "20:00")), levels=Level.objects.all()[:2]).url
+
+
+def _workplace_offer() -> str:
+    from tests.factories import WorkplaceOfferPageFactory
+
+    return WorkplaceOfferPageFactory().url
+
+
+def _published_results() -> str:
+    """A pilot's public results, with one group large enough to show and one small enough to hide."""
+    from django.utils import timezone
+
+    from evaluation.models import Attendance
+    from tests.evaluation.factories import CohortFactory, EnrolmentFactory, PilotFactory, SessionFactory
+
+    pilot = PilotFactory(results_published_at=timezone.now())
+    for size in (12, 2):
+        cohort = CohortFactory(pilot=pilot)
+        session = SessionFactory(cohort=cohort)
+        for _learner in range(size):
+            Attendance.objects.create(
+                enrolment=EnrolmentFactory(cohort=cohort), session=session, status=Attendance.Status.PRESENT
+            )
+    return f"/evaluation/results/{pilot.slug}/"
+
+
 PUBLIC_PAGES = [
     PublicPage("home", _fixed("/")),
     PublicPage("about-data", _fixed("/about/data/")),
     PublicPage("not-found", _fixed("/no-such-page/"), status=404),
     PublicPage("admin-login", _fixed("/admin/login/")),
+    PublicPage("provider-index", _provider_index),
+    PublicPage("provider", _provider, geography=True),
+    PublicPage("class", _class, geography=True),
+    PublicPage("workplace-offer", _workplace_offer),
+    PublicPage("evaluation-results", _published_results, geography=True),
     # Add as they land, e.g.:
     # PublicPage("finder-results", _fixed("/find/?where=E1+6AN"), geography=True),
     # PublicPage("finder-error", _fixed("/find/?where=Atlantis"), geography=True),
-    # PublicPage("provider", lambda: ProviderPageFactory().url),
-    # PublicPage("class", lambda: ClassPageFactory().url, geography=True),
 ]

@@ -251,3 +251,16 @@ def test_staff_enrol_a_learner_from_an_enquiry_through_the_screen(client, world)
     assert identity.enquiry == enquiry and identity.learner.provider == cohort.provider
     assert identity.learner.enrolments.get().cohort == cohort
     assert identity.learner.consents.get().research is True
+
+
+@pytest.mark.parametrize("enrolment_id", ["²", "9" * 40])
+def test_an_enrolment_id_that_is_not_a_plain_number_is_reported_not_a_server_error(world, enrolment_id):
+    """ "²" counts as a digit for str.isdigit() but int() refuses it (found by tests/esolplus/test_fuzz.py)."""
+    files = {
+        import_registers: f"enrolment_id,session_date,status\n{enrolment_id},{TERM_START},present\n",
+        import_assessments: f"enrolment_id,stage,skill,level,date\n{enrolment_id},initial,speaking,1,{TERM_START}\n",
+    }
+    for importer, data in files.items():
+        result = importer(world["staff1"], world["cohort_a1"], data.encode())
+        assert not result.ok
+        assert result.errors[0][0] == 2

@@ -189,3 +189,18 @@ def test_people_without_a_provider_cannot_import(client, db):
     get_user_model().objects.create_user("nobody", password="pw", is_staff=True)
     client.login(username="nobody", password="pw")
     assert client.get(reverse("finder_import_classes")).status_code in (302, 403)
+
+
+def test_a_class_size_that_is_not_a_plain_number_is_reported(alpha):
+    result = import_classes(alpha.provider, csv_file([{**GOOD_ROWS[1], "capacity": "²"}]), user=alpha.editor)
+    [error] = result.errors
+    assert (error.column, error.value) == ("capacity", "²")
+
+
+def test_a_provider_id_too_large_for_the_database_is_refused_as_a_bad_choice(client, alpha):
+    """Found by tests/esolplus/test_fuzz.py: the id reached the query and overflowed the integer column."""
+    client.login(username="alpha", password="pw")
+    response = client.post(reverse("finder_import_classes"), {"provider": "9" * 30, "file": csv_file(GOOD_ROWS)})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ClassPage.objects.child_of(alpha.provider).exists()

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         key = options["learner"]
-        learner = Learner.objects.filter(pk=int(key)).first() if key.isdigit() else None
+        learner = Learner.objects.filter(pk=int(key)).first() if key.isdecimal() else None
         learner = learner or Learner.objects.filter(pseudonym=key).first()
         if learner is None:
             raise CommandError(f"No learner {key!r}.")
