@@ -72,6 +72,52 @@ def _published_results() -> str:
     return f"/evaluation/results/{pilot.slug}/"
 
 
+def _near_e1() -> "ClassPage":  # noqa: F821
+    from finder.models import ClassPage, Level
+    from tests.factories import ClassPageFactory, venue_at
+
+    return ClassPageFactory(
+        venue=venue_at("E1 6AW"),
+        levels=Level.objects.filter(code__in=["entry-1", "entry-2"]),
+        childcare=ClassPage.Childcare.CRECHE,
+        sessions=((1, "18:00", "20:00"),),
+    )
+
+
+def _finder_results() -> str:
+    _near_e1()
+    return "/find/?where=E1+6AN&radius=5&level=entry-1"
+
+
+HELP_ANSWERS = "where=E1+6AN&level=entry-1&when=evening&childcare=yes&free=no"
+
+
+def _help_step(step: int) -> Callable[[], str]:
+    def url() -> str:
+        _near_e1()
+        return f"/find/help/?{HELP_ANSWERS}&step={step}"
+
+    return url
+
+
+def _workplace_finder() -> str:
+    from finder.models import District, IndustrySector
+    from tests.factories import WorkplaceOfferPageFactory
+
+    WorkplaceOfferPageFactory(
+        boroughs=District.objects.filter(code="E09000001"), sectors=IndustrySector.objects.filter(code="care")
+    )
+    return "/find/workplace/?where=E1+6AN"
+
+
+def _enquiry_form() -> str:
+    return f"/find/enquire/{_near_e1().pk}/"
+
+
+def _enquiry_sent() -> str:
+    return f"/find/enquire/{_near_e1().pk}/sent/"
+
+
 PUBLIC_PAGES = [
     PublicPage("home", _fixed("/")),
     PublicPage("about-data", _fixed("/about/data/")),
@@ -82,7 +128,10 @@ PUBLIC_PAGES = [
     PublicPage("class", _class, geography=True),
     PublicPage("workplace-offer", _workplace_offer),
     PublicPage("evaluation-results", _published_results, geography=True),
-    # Add as they land, e.g.:
-    # PublicPage("finder-results", _fixed("/find/?where=E1+6AN"), geography=True),
-    # PublicPage("finder-error", _fixed("/find/?where=Atlantis"), geography=True),
+    PublicPage("finder-results", _finder_results, geography=True),
+    PublicPage("finder-error", _fixed("/find/?where=Atlantis"), geography=True),
+    *(PublicPage(f"help-me-choose-step-{step}", _help_step(step), geography=True) for step in range(1, 7)),
+    PublicPage("workplace-finder", _workplace_finder, geography=True),
+    PublicPage("enquiry-form", _enquiry_form, geography=True),
+    PublicPage("enquiry-sent", _enquiry_sent, geography=True),
 ]

@@ -75,6 +75,7 @@ url_paths = st.one_of(
 # Placeholders for what exists only once the test has made it: replaced in paths and form values.
 OWN_PROVIDER = "{provider}"
 OWN_COHORT = "{cohort}"
+LIVE_CLASS = "{class}"
 
 
 def table_rows(columns: list[str]) -> st.SearchStrategy[list[list[str]]]:
@@ -168,7 +169,62 @@ ENDPOINTS = [
         ),
         login="provider-staff",
     ),
-    # e.g. Endpoint("finder", "get", fixed("/find/"), form_data("where", "level", "day", "time", "distance")),
+    Endpoint(
+        "finder",
+        "get",
+        fixed("/find/"),
+        form_data(
+            "where",
+            "radius",
+            "sort",
+            "page",
+            "print",
+            "lat",
+            "lon",
+            "level",
+            "days",
+            "time",
+            "weekends",
+            "starts",
+            "free",
+            "childcare",
+            "women_only",
+            "mode",
+            "step_free",
+            "places",
+            "language",
+            "strand",
+        ),
+        login="learner",
+    ),
+    Endpoint(
+        "help-me-choose", "get", fixed("/find/help/"), form_data("where", "level", "when", "childcare", "free", "step")
+    ),
+    Endpoint("workplace-finder", "get", fixed("/find/workplace/"), form_data("where", "sector", "group_size", "page")),
+    Endpoint(
+        "open-referral",
+        "get",
+        st.sampled_from(
+            [
+                "/openreferral/",
+                "/openreferral/services",
+                "/openreferral/service_at_locations",
+                "/openreferral/organizations",
+                "/openreferral/taxonomies",
+                "/openreferral/taxonomy_terms",
+                f"/openreferral/services/{LIVE_CLASS}",
+            ]
+        ),
+        form_data("page", "per_page", "search", "modified_after", "taxonomy_term_id", "postcode", "proximity"),
+        login="learner",
+    ),
+    Endpoint(
+        "enquiry-form",
+        "post",
+        fixed(f"/find/enquire/{LIVE_CLASS}/"),
+        form_data("name", "phone", "email", "preferred_language", "best_time", "consent_to_contact", "website"),
+        login="learner",
+    ),
 ]
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or math.ceil(TOTAL_REQUESTS / len(ENDPOINTS)))
 
@@ -179,6 +235,10 @@ def log_in(client, role: str, request) -> dict[str, str]:
         client.force_login(get_user_model().objects.create_superuser("fuzz-staff", "s@example.org", "not-a-pw-1"))
         return {}
     request.getfixturevalue("geography")
+    if role == "learner":
+        from tests.factories import ClassPageFactory, venue_at
+
+        return {LIVE_CLASS: str(ClassPageFactory(venue=venue_at("E1 6AW")).pk)}
     if role == "provider-editor":
         from tests.factories import provider_with_editor
 

@@ -1,0 +1,83 @@
+"""A learner's whole journey in a real browser: search, filter, read a class, change language, enquire."""
+
+import re
+
+import pytest
+
+from finder.models import ClassPage, Enquiry, Level
+from tests.e2e.fixtures import set_language
+from tests.factories import ClassPageFactory, venue_at
+
+pytestmark = pytest.mark.usefixtures("geography")
+
+
+@pytest.fixture
+def classes():
+    """An evening Entry 1 class with a crèche near E1 6AN, and a morning class without one."""
+    entry_1 = Level.objects.get(code="entry-1")
+    evening = ClassPageFactory(
+        title="Evening English with crèche",
+        venue=venue_at("E1 6AW"),
+        levels=[entry_1],
+        childcare=ClassPage.Childcare.CRECHE,
+        sessions=((1, "18:00", "20:00"), (3, "18:00", "20:00")),
+    )
+    morning = ClassPageFactory(title="Morning English", venue=venue_at("E1 6AN"), levels=[entry_1])
+    return evening, morning
+
+
+def test_learner_finds_a_class_switches_language_and_enquires(page, live_site, classes):
+    evening, morning = classes
+    page.goto("/find/")
+    page.get_by_label("Postcode or area").fill("E1 6AN")
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=morning.title, exact=True).count() >= 1
+
+    page.get_by_label("Entry 1").first.check()
+    page.get_by_label("Evening (after 5pm)").check()
+    page.locator("input[name=childcare]").check()
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_load_state()
+    assert "childcare" in page.url and "level=entry-1" in page.url
+    assert page.get_by_role("link", name=morning.title, exact=True).count() == 0
+    page.get_by_role("link", name=evening.title, exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == evening.title
+
+    page.select_option("#language-select", "ar")
+    page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == evening.title
+    page.select_option("#language-select", "en-gb")
+    page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "ltr"
+
+    page.get_by_role("link", name=re.compile("interested")).first.click()
+    page.wait_for_load_state()
+    page.get_by_label("Your name").fill("Amina")
+    page.get_by_label("Phone number").fill("07700 900123")
+    page.get_by_label("I agree that the provider can contact me about this class.").check()
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state()
+    assert "/sent/" in page.url
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.class_page_id, enquiry.name) == (evening.pk, "Amina")
+
+
+def test_learner_journey_in_arabic_with_the_keyboard_alone(page, live_site, classes):
+    evening, _ = classes
+    set_language(page, "ar", live_site)
+    page.goto("/find/")
+    page.focus("#id_where")
+    page.keyboard.type("E1 6AN")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    link = page.get_by_role("link", name=evening.title, exact=True)
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == evening.title
+    assert page.locator("html").get_attribute("dir") == "rtl"
