@@ -69,7 +69,7 @@ def alpha_class(db):
     return ClassPageFactory(venue=venue, parent=setup.provider, title="Alpha mornings")
 
 
-def test_editor_submits_a_class_change_and_a_coordinator_approves_it(page, alpha_class):
+def test_editor_submits_a_class_change_and_a_coordinator_approves_it(page, chromium, live_site, alpha_class):
     log_in(page, "alpha")
     page.goto(f"/admin/pages/{alpha_class.pk}/edit/")
     page.fill("#id_title", "Alpha mornings, new times")
@@ -79,13 +79,17 @@ def test_editor_submits_a_class_change_and_a_coordinator_approves_it(page, alpha
     assert page.goto(alpha_class.url).ok
     assert "Alpha mornings, new times" not in page.content()
 
-    page.context.clear_cookies()
-    coordinator("coord")
-    log_in(page, "coord", next_url=f"/admin/pages/{alpha_class.pk}/edit/")
-    with page.expect_navigation():
-        page.locator(
-            "[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
-        ).first.dispatch_event("click")
+    coordinator("coord")  # on their own browser
+    coordinator_context = chromium.new_context(base_url=live_site, locale="en-GB")
+    try:
+        coordinator_page = coordinator_context.new_page()
+        log_in(coordinator_page, "coord", next_url=f"/admin/pages/{alpha_class.pk}/edit/")
+        with coordinator_page.expect_navigation():
+            coordinator_page.locator(
+                "[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
+            ).first.dispatch_event("click")
+    finally:
+        coordinator_context.close()
     live = ClassPage.objects.get(pk=alpha_class.pk)
     assert live.title == "Alpha mornings, new times" and not live.has_unpublished_changes
 
