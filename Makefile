@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes (pytest-xdist); the machines have two cores.
+PYTEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE ?= esolplus.settings.dev
 
 .PHONY: run test lint format install install-dev translations messages clean
@@ -45,7 +47,7 @@ run: install translations
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev translations
-	DJANGO_SETTINGS_MODULE=esolplus.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=esolplus.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
