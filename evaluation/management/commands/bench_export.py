@@ -18,10 +18,11 @@ import time
 import uuid
 from pathlib import Path
 
-import dj_database_url
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from esolplus.throwaway_database import throwaway_postgres_database
 
 SESSIONS_PER_COHORT = 50
 ENROLMENTS_PER_COHORT = 200
@@ -91,26 +92,8 @@ class Command(BaseCommand):
         return result
 
     def _bench_postgres(self, base: str, n: int) -> dict:
-        import psycopg
-
-        config = dj_database_url.parse(base)
-        name = f"bench_export_{uuid.uuid4().hex[:8]}"
-        admin = {
-            "host": config["HOST"] or None,
-            "port": config["PORT"] or None,
-            "user": config["USER"] or None,
-            "password": config["PASSWORD"] or None,
-            "dbname": "postgres",
-        }
-        with psycopg.connect(**admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            url = base.rsplit("/", 1)[0] + f"/{name}"
-            with tempfile.TemporaryDirectory() as tmp:
-                return self._bench(url, n, Path(tmp), copy=True)
-        finally:
-            with psycopg.connect(**admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with throwaway_postgres_database(base, "bench_export") as url, tempfile.TemporaryDirectory() as tmp:
+            return self._bench(url, n, Path(tmp), copy=True)
 
     # Workers, each in its own process with DATABASE_URL pointing at the throwaway database.
 

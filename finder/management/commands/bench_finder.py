@@ -22,9 +22,10 @@ import time
 import uuid
 from pathlib import Path
 
-import dj_database_url
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from esolplus.throwaway_database import throwaway_postgres_database
 
 WORKER_SETTINGS = "esolplus.settings.test"
 PROVIDERS = 50
@@ -81,25 +82,8 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps({"sizes": sizes, "searches": options["searches"], "results": results}))
 
     def run_postgresql(self, url, sizes, options):
-        import psycopg
-
-        config = dj_database_url.parse(url)
-        name = f"esolplus_bench_{uuid.uuid4().hex[:8]}"
-        admin = {
-            "host": config["HOST"] or None,
-            "port": config["PORT"] or None,
-            "user": config["USER"] or None,
-            "password": config["PASSWORD"] or None,
-            "dbname": "postgres",
-            "autocommit": True,
-        }
-        with psycopg.connect(**admin) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        try:
-            return self.run_child(url.rsplit("/", 1)[0] + "/" + name, sizes, options)
-        finally:
-            with psycopg.connect(**admin) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with throwaway_postgres_database(url, "esolplus_bench") as throwaway:
+            return self.run_child(throwaway, sizes, options)
 
     def run_child(self, url, sizes, options):
         engine = "postgresql" if url.startswith("postgres") else "sqlite"
