@@ -8,9 +8,9 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Cohort, Enrolment, Learner, Pilot, Session
+from finder.services.providers import COORDINATORS_GROUP
 
-COORDINATORS_GROUP = "ESOL coordinators"
+from .models import Cohort, Enrolment, Learner, Pilot, Session
 
 
 def is_coordinator(user) -> bool:

@@ -17,8 +17,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from finder.models import ClassPage, Enquiry
-
-COORDINATORS_GROUP = "ESOL coordinators"
+from finder.services.providers import COORDINATORS_GROUP
 
 
 def enquiries_visible_to(user) -> QuerySet:
