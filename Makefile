@@ -35,9 +35,9 @@ messages: install
 	$(PY) manage.py makemessages --no-obsolete --no-location $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
 		-i ".venv/*" -i "tests/*" -i "node_modules/*" -i "scripts/*" -i "staticfiles/*" -i "esolplus/settings/*" \
 		-i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" -i "templates/account/*" \
-		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/admin_views.py" -i "finder/cms_*.py" \
-		-i "finder/wagtail_hooks.py" -i "finder/enquiry_admin.py" -i "finder/services/class_import.py" \
-		-i "finder/models/geography.py" -i "esolplus/two_factor.py"
+		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/cms/*" -i "devtools/*" \
+		-i "finder/wagtail_hooks.py" \
+		-i "finder/geography/models.py" -i "esolplus/two_factor.py"
 
 run: install translations
 	$(PY) manage.py migrate --no-input
@@ -52,6 +52,7 @@ test: install-dev translations
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/djhtml --check templates $$(find finder evaluation esolplus -path '*/templates' -type d)
 
 format: install-dev

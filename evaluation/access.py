@@ -1,36 +1,24 @@
 """Who may see and do what; every view, export and command asks here.
 
-- Programme coordinators: members of the "ESOL coordinators" group (or superusers) see every pilot.
-- Evaluators: users with a PilotEvaluator row see only their pilots' pseudonymous data, never identities.
-- Provider staff: users with a StaffAssignment see and record data only for their providers' cohorts and
-  learners, and are the only people who can see those learners' identities.
+What each role is (and who may see a learner's identity) is decided in ``esolplus.roles``; this module turns
+those roles into the rows each user may see.
+- Programme coordinators see every pilot and cohort, but never identities.
+- Evaluators see only their pilots' pseudonymous data, never identities.
+- Provider staff see and record data only for their providers' cohorts and learners, and are the only people
+  who can see those learners' identities.
 """
 
 from django.db.models import Q, QuerySet
 
-from finder.services.providers import COORDINATORS_GROUP
+from esolplus.roles import (
+    evaluated_pilot_ids,
+    identity_provider_ids,
+    is_coordinator,
+    may_see_identity,
+    staff_provider_ids,
+)
 
 from .models import Cohort, Enrolment, Learner, Pilot, Session
-
-
-def is_coordinator(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists())
-
-
-def staff_provider_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(user.staff_assignments.values_list("provider_id", flat=True))
-
-
-def is_provider_staff(user) -> bool:
-    return bool(staff_provider_ids(user))
-
-
-def evaluated_pilot_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(user.pilot_assignments.values_list("pilot_id", flat=True))
 
 
 def viewable_pilots(user) -> QuerySet[Pilot]:
@@ -71,8 +59,8 @@ def recordable_learners(user) -> QuerySet[Learner]:
 
 def identity_visible_learners(user) -> QuerySet[Learner]:
     """Only the learner's own provider sees who they are: not evaluators, not other providers."""
-    return Learner.objects.filter(provider_id__in=staff_provider_ids(user))
+    return Learner.objects.filter(provider_id__in=identity_provider_ids(user))
 
 
 def can_see_identity(user, learner: Learner) -> bool:
-    return learner.provider_id in staff_provider_ids(user)
+    return may_see_identity(user, learner.provider_id)

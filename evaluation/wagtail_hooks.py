@@ -3,15 +3,14 @@
 Learner records are never edited here (staff use the /evaluation/ screens, which audit every write).
 """
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .access import COORDINATORS_GROUP, is_coordinator
+from esolplus.roles import coordinators, is_coordinator
+
 from .models import AuditEntry, Cohort, ExportRecord, Pilot, PilotEvaluator, StaffAssignment
 
 
@@ -26,10 +25,8 @@ class CoordinatorPolicy(BasePermissionPolicy):
         return is_coordinator(user) and bool(self.actions & set(actions))
 
     def users_with_any_permission(self, actions):
-        users = get_user_model().objects.filter(is_active=True)
-        if not self.actions & set(actions):
-            return users.none()
-        return users.filter(Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP)).distinct()
+        users = coordinators()
+        return users if self.actions & set(actions) else users.none()
 
 
 EDIT = {"add", "change", "delete", "view"}

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from finder.geography.importer import PreparedFiles, import_geography
 from finder.models import Postcode
-from finder.services.geography import PreparedFiles, import_geography
 
 # Property tests assert behaviour, never speed: no per-example deadline on a shared 2-core machine.
 hypothesis_settings.register_profile(

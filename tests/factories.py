@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from esolplus.models import HomePage
+from finder.geography.postcodes import format_postcode
 from finder.models import (
     ClassPage,
     ClassSession,
@@ -17,7 +18,6 @@ from finder.models import (
     Venue,
     WorkplaceOfferPage,
 )
-from finder.postcodes import format_postcode
 from tests.geodata import postcode_row
 
 
@@ -163,7 +163,7 @@ def venue_at(postcode: str, **kwargs) -> Venue:
 
 def provider_with_editor(name: str, editor_username: str, **provider_fields):
     """A provider set up as in production: its page, editors' group and first editor (password "pw")."""
-    from finder.services.providers import setup_provider
+    from finder.cms.providers import setup_provider
 
     setup = setup_provider(name, editor_username=editor_username, provider_fields=provider_fields or None)
     setup.editor.set_password("pw")
@@ -175,7 +175,7 @@ def coordinator(username: str = "coordinator"):
     """A member of the ESOL coordinators group (password "pw")."""
     from django.contrib.auth import get_user_model
 
-    from finder.services.providers import ensure_coordination
+    from finder.cms.providers import ensure_coordination
 
     group = ensure_coordination().coordinators
     user = get_user_model().objects.create_user(username, password="pw", is_staff=True)

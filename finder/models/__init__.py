@@ -1,8 +1,11 @@
+from finder.geography.models import District, GeocodeCacheEntry, Outcode, Place, Postcode, Sector
+
+from .classes import ClassPage, ClassSession
 from .enquiries import Enquiry
-from .geography import District, GeocodeCacheEntry, Outcode, Place, Postcode, Sector
-from .pages import ClassPage, ClassSession, ProviderIndexPage, ProviderPage, WorkplaceOfferPage
+from .providers import ProviderIndexPage, ProviderPage
 from .reference import IndustrySector, Language, Level, TargetGroup
 from .venues import Venue
+from .workplace import WorkplaceOfferPage
 
 __all__ = [
     "ClassPage",

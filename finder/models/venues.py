@@ -1,16 +1,25 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
-from finder.postcodes import format_postcode
+from finder.geography.models import District
+from finder.geography.postcodes import format_postcode
 
-from .geography import District
+from .identifiers import OpenReferralIdentified
 
 
-class Venue(index.Indexed, models.Model):
-    """Where a provider teaches; reused by many classes and placed on the map by its postcode."""
+class Venue(
+    OpenReferralIdentified, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
+):
+    """Where a provider teaches; reused by many classes and placed on the map by its postcode.
+
+    Changes wait for a coordinator, as class changes do: the row holds the approved (live) version and
+    drafts live in revisions, so the finder keeps showing the last approved address until a change is approved.
+    """
 
     provider = models.ForeignKey(
         "finder.ProviderPage", verbose_name=_("provider"), on_delete=models.CASCADE, related_name="venues"
@@ -33,6 +42,14 @@ class Venue(index.Indexed, models.Model):
     )
     step_free_access = models.BooleanField(_("step-free access"), default=False)
     has_creche_room = models.BooleanField(_("crèche room"), default=False)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="venue")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="venue",
+        for_concrete_model=False,
+    )
     transport_notes = models.TextField(
         _("public transport"), blank=True, help_text=_("Nearest stations and bus routes, in short sentences.")
     )
@@ -74,6 +91,10 @@ class Venue(index.Indexed, models.Model):
     def __str__(self):
         return f"{self.name}, {self.postcode}"
 
+    @property
+    def revisions(self):
+        return self._revisions
+
     @classmethod
     def from_db(cls, db, field_names, values):
         venue = super().from_db(db, field_names, values)
@@ -82,7 +103,7 @@ class Venue(index.Indexed, models.Model):
 
     def clean(self):
         """Place the venue from its postcode, unless an editor has moved the pin by hand."""
-        from finder.geocoding import PlaceNotFound, get_geocoder
+        from finder.geography.geocoding import PlaceNotFound, get_geocoder
 
         super().clean()
         postcode = format_postcode(self.postcode or "")

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
-from finder.geocoding import PlaceNotFound, get_geocoder
+from finder.geography.geocoding import PlaceNotFound, get_geocoder
+from finder.geography.postcodes import format_outcode, format_postcode
 from finder.models import ClassPage, ClassSession, ProviderPage, Venue
 from finder.openreferral import builders
 from finder.openreferral.ids import parse_uuid, pk_for
-from finder.postcodes import format_outcode, format_postcode
-from finder.queries import COUNT_CAP, NearbyPaginator, attach_providers
+from finder.search.queries import COUNT_CAP, NearbyPaginator, attach_providers
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from evaluation.services.imports import ASSESSMENT_COLUMNS, REGISTER_COLUMNS
-from finder.services.class_import import COLUMN_NAMES
+from finder.cms.class_import import COLUMN_NAMES
 
 TOTAL_REQUESTS = 10_000
 

@@ -68,6 +68,7 @@ def test_catalogues_match_the_source(tmp_path):
         "esolplus",
         "finder",
         "evaluation",
+        "devtools",
         "templates",
         "locale",
         "manage.py",

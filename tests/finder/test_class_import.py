@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from finder.cms.class_import import COLUMN_NAMES, import_classes
 from finder.models import ClassPage
-from finder.services.class_import import COLUMN_NAMES, import_classes
 from tests.factories import ClassPageFactory, VenueFactory, provider_with_editor
 
 pytestmark = pytest.mark.usefixtures("geography")

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
+from finder.cms.providers import editors_group
 from finder.models import ClassPage, ProviderPage
-from finder.services.providers import editors_group
 from tests.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 from tests.finder.test_permissions import edit_form_data
 

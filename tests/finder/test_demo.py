@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import WorkflowState
 
+from finder.cms.providers import COORDINATORS_GROUP
 from finder.models import ClassPage, District, Postcode, ProviderPage, Venue, WorkplaceOfferPage
-from finder.services.providers import COORDINATORS_GROUP
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from finder.filters import ClassFilter
 from finder.models import ClassPage, Language, Level
+from finder.search.filters import ClassFilter
 from tests.factories import ClassPageFactory, ProviderPageFactory, venue_at
 
 pytestmark = pytest.mark.usefixtures("geography")

@@ -159,7 +159,7 @@ def test_a_typed_place_wins_over_an_earlier_location(client):
 
 def test_dense_searches_count_up_to_a_cap_and_still_page_nearest_first():
     """Pages come from a smaller circle when it already holds them; they must match a full sort."""
-    from finder import queries
+    from finder.search import queries
 
     postcodes = ["SE15 5AA", "SE15 4QS", "SE5 8RS", "SE1 7PB", "E1 6AN", "E1 7AA", "N1 1AA", "SE15 5AA", "SE15 4QS"]
     for postcode in postcodes:

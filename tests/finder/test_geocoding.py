@@ -5,7 +5,7 @@ from django.utils.functional import Promise
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from finder.geocoding import LocalGeocoder, PlaceNotFound, get_geocoder
+from finder.geography.geocoding import LocalGeocoder, PlaceNotFound, get_geocoder
 from finder.models import GeocodeCacheEntry
 from tests.geodata import area_row, place_rows, postcode_row
 

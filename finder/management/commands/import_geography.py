@@ -8,14 +8,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from finder.models import Postcode
-from finder.services.geography import (
+from finder.geography.importer import (
     SCOPES,
     CodePointOpen,
     GeographyImportError,
     PreparedFiles,
     import_geography,
 )
+from finder.models import Postcode
 
 GEONAMES_URL = "https://download.geonames.org/export/zip/GB_full.csv.zip"
 NO_DATA_HELP = """No UK geography data was found at {folder} and it could not be downloaded ({reason}).

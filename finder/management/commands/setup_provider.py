@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from finder.services.providers import setup_provider
+from finder.cms.providers import setup_provider
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from esolplus.roles import is_coordinator
 from finder.models import ClassPage, Enquiry
-from finder.services.providers import COORDINATORS_GROUP
 
 
 def enquiries_visible_to(user) -> QuerySet:
@@ -25,7 +25,7 @@ def enquiries_visible_to(user) -> QuerySet:
     enquiries = Enquiry.objects.select_related("class_page")
     if not user.is_active:
         return enquiries.none()
-    if user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists():
+    if is_coordinator(user):
         return enquiries
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     return enquiries.filter(class_page__in=editable.type(ClassPage).values("pk"))

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from esolplus.throwaway_database import throwaway_postgres_database
+from devtools.throwaway_database import throwaway_postgres_database
 
 SESSIONS_PER_COHORT = 50
 ENROLMENTS_PER_COHORT = 200

@@ -18,8 +18,8 @@ from geopy.exc import GeocoderServiceError, GeopyError
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-from finder.models import GeocodeCacheEntry, Outcode, Place, Postcode, Sector
-from finder.postcodes import (
+from finder.geography.models import GeocodeCacheEntry, Outcode, Place, Postcode, Sector
+from finder.geography.postcodes import (
     OUTCODE,
     SECTOR,
     UNIT_POSTCODE,

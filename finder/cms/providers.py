@@ -24,16 +24,16 @@ from wagtail.models import (
 )
 
 from esolplus.models import HomePage
+from esolplus.roles import COORDINATORS_GROUP
 from finder.models import ProviderIndexPage, ProviderPage
 
-COORDINATORS_GROUP = "ESOL coordinators"
 WORKFLOW_NAME = "ESOL coordinator approval"
 TASK_NAME = "Coordinator checks the listing"
 COORDINATOR_PAGE_RIGHTS = ("add", "change", "publish", "lock", "unlock", "bulk_delete")
 EDITOR_PAGE_RIGHTS = ("add", "change")  # never publish: coordinators approve every change
 IMAGE_RIGHTS = ("add_image", "change_image", "choose_image")
 VENUE_RIGHTS = ("add_venue", "change_venue", "delete_venue")
-# Learners' enquiries: each editor sees only those for their own classes (finder.enquiry_admin).
+# Learners' enquiries: each editor sees only those for their own classes (finder.cms.enquiries).
 ENQUIRY_RIGHTS = ("view_enquiry", "change_enquiry")
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from finder.models import District, Outcode, Place, Postcode, Sector
-from finder.postcodes import format_postcode, place_key
+from finder.geography.models import District, Outcode, Place, Postcode, Sector
+from finder.geography.postcodes import format_postcode, place_key
 
 SCOPES = ("london", "gb")
 LONDON_DISTRICT_PREFIX = "E09"

@@ -1,6 +1,6 @@
 """Learner-facing finder views (search, help me choose, workplace ESOL, enquiries).
 
-Views stay thin: parse the URL with forms and the FilterSet, query through ``finder.queries``,
+Views stay thin: parse the URL with forms and the FilterSet, query through ``finder.search.queries``,
 and render. Every bad value becomes a message on the page.
 """
 
@@ -16,11 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from finder.filters import WEEKEND, ClassFilter, time_of_day_q
-from finder.forms import EnquiryForm, HelpMeChooseForm, PlaceForm, SortOrder, WorkplaceSearchForm
-from finder.geocoding import PlaceNotFound, get_geocoder
+from finder.geography.geocoding import PlaceNotFound, get_geocoder
 from finder.models import ClassPage, District, WorkplaceOfferPage
-from finder.queries import (
+from finder.search.enquiries import EnquiryRateLimited, check_rate_limit, send_enquiry
+from finder.search.filters import WEEKEND, ClassFilter, time_of_day_q
+from finder.search.forms import EnquiryForm, HelpMeChooseForm, PlaceForm, SortOrder, WorkplaceSearchForm
+from finder.search.queries import (
     NearbyPaginator,
     attach_providers,
     distance_km,
@@ -29,8 +30,7 @@ from finder.queries import (
     online_classes,
     soonest_first,
 )
-from finder.services.enquiries import EnquiryRateLimited, check_rate_limit, send_enquiry
-from finder.summaries import cost_text, days_and_parts, match_reasons, start_text
+from finder.search.summaries import cost_text, days_and_parts, match_reasons, start_text
 
 RESULTS_PER_PAGE = 10
 RESULTS_PER_PRINTED_PAGE = 50

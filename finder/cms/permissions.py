@@ -9,20 +9,15 @@ from django.db.models import Q, QuerySet
 from wagtail.models import GroupPagePermission
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from esolplus.roles import is_signed_in
 from finder.models import ProviderPage, Venue
 
-COORDINATE_PERMISSION = "finder.coordinate_providers"
 EDIT_PAGE_CODENAMES = ("add_page", "change_page")
-
-
-def is_coordinator(user) -> bool:
-    """ESOL coordinators (and superusers) set up providers and see every listing."""
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(COORDINATE_PERMISSION))
 
 
 def editable_providers(user) -> QuerySet[ProviderPage]:
     """Providers whose pages this user may add to or change."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_signed_in(user):
         return ProviderPage.objects.none()
     if user.is_superuser:
         return ProviderPage.objects.all()

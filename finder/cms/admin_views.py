@@ -22,10 +22,11 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
-from finder.cms_permissions import editable_providers, is_coordinator
+from esolplus.roles import is_coordinator
+from finder.cms import class_import
+from finder.cms.permissions import editable_providers
+from finder.cms.providers import confirm_listing_still_correct, setup_provider
 from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
-from finder.services import class_import
-from finder.services.providers import confirm_listing_still_correct, setup_provider
 
 STALE_AFTER_DAYS = 90
 
@@ -193,7 +194,7 @@ class ProviderSetupForm(forms.Form):
     def clean_editor_username(self):
         username = self.cleaned_data["editor_username"]
         user = get_user_model().objects.filter(username=username).first()
-        if user and (user.is_superuser or is_coordinator(user)):
+        if is_coordinator(user):
             raise forms.ValidationError(_("This person is a coordinator. Choose another username."))
         return username
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from esolplus import demo
+from devtools import demo
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""Class pages: one class a learner can join, with its weekly sessions."""
+
 import datetime
 import math
 from datetime import date
@@ -16,122 +18,11 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .geography import District
-from .reference import IndustrySector, Language, Level, TargetGroup
+from .identifiers import OpenReferralIdentified
+from .providers import RICH_TEXT_FEATURES, ProviderPage
+from .reference import Language, Level, TargetGroup
 
 KM_PER_DEGREE_LATITUDE = 111.32
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
-
-
-class ProviderIndexPage(Page):
-    """The list of every organisation that teaches ESOL: /providers/."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["esolplus.HomePage"]
-    subpage_types = ["finder.ProviderPage"]
-    max_count = 1
-    template = "pages/provider_index_page.html"
-
-    class Meta:
-        verbose_name = _("provider index")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["providers"] = (
-            ProviderPage.objects.child_of(self).live().order_by("title").prefetch_related("boroughs_served")
-        )
-        return context
-
-
-class ProviderPage(Page):
-    """An organisation that teaches ESOL; its classes and workplace offers live under it."""
-
-    class OrganisationType(models.TextChoices):
-        COLLEGE = "college", _("Further education college")
-        COUNCIL = "council", _("Council adult learning service")
-        CHARITY = "charity", _("Charity or community group")
-        EMPLOYER = "employer", _("Employer")
-        OTHER = "other", _("Other")
-
-    organisation_type = models.CharField(
-        _("type of organisation"), max_length=20, choices=OrganisationType.choices, default=OrganisationType.CHARITY
-    )
-    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two short sentences."))
-    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    website = models.URLField(_("website"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("email"), blank=True, help_text=_("Where learners' enquiries are sent."))
-    address = models.TextField(_("address"), blank=True)
-    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
-    boroughs_served = ParentalManyToManyField(
-        District,
-        verbose_name=_("boroughs served"),
-        blank=True,
-        limit_choices_to={"is_london_borough": True},
-        related_name="providers",
-    )
-    accreditation_notes = models.TextField(_("accreditation"), blank=True)
-    funding_notes = models.TextField(_("funding"), blank=True)
-    staff_languages = ParentalManyToManyField(
-        Language, verbose_name=_("languages staff speak"), blank=True, related_name="providers"
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("organisation_type"),
-        FieldPanel("summary"),
-        FieldPanel("description"),
-        FieldPanel("logo"),
-        MultiFieldPanel(
-            [
-                FieldPanel("website"),
-                FieldPanel("phone"),
-                FieldPanel("email"),
-                FieldPanel("address"),
-                FieldPanel("postcode"),
-            ],
-            heading=_("Contact"),
-        ),
-        FieldPanel("boroughs_served", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("staff_languages", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("accreditation_notes"),
-        FieldPanel("funding_notes"),
-    ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("description"),
-        index.FilterField("organisation_type"),
-    ]
-    parent_page_types = ["finder.ProviderIndexPage"]
-    subpage_types = ["finder.ClassPage", "finder.WorkplaceOfferPage"]
-    template = "pages/provider_page.html"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["classes"] = (
-            ClassPage.objects.child_of(self)
-            .current()
-            .select_related("venue")
-            .prefetch_related("levels", "sessions")
-            .order_by("title")
-        )
-        context["offers"] = WorkplaceOfferPage.objects.child_of(self).live().order_by("title")
-        return context
-
-    class Meta:
-        verbose_name = _("provider")
-        permissions = [("coordinate_providers", "Can set up providers and see every provider's listings")]
 
 
 class ClassPageQuerySet(PageQuerySet):
@@ -179,7 +70,7 @@ class ClassPageForm(WagtailAdminPageForm):
             self.fields["venue"].queryset = self.fields["venue"].queryset.filter(provider_id=provider.pk)
 
 
-class ClassPage(Page):
+class ClassPage(OpenReferralIdentified, Page):
     """One class a learner can join."""
 
     class Skills(models.TextChoices):
@@ -509,77 +400,3 @@ class ClassSession(Orderable):
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": _("The session must end after it starts.")})
-
-
-class WorkplaceOfferPage(Page):
-    """ESOL an organisation delivers with employers, at the workplace or at its own centre."""
-
-    class DeliveredAt(models.TextChoices):
-        WORKPLACE = "workplace", _("At the workplace")
-        PROVIDER = "provider", _("At the provider")
-        EITHER = "either", _("At the workplace or the provider")
-
-    summary = models.CharField(_("summary"), max_length=300)
-    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
-    sectors = ParentalManyToManyField(IndustrySector, verbose_name=_("sectors"), related_name="workplace_offers")
-    boroughs = ParentalManyToManyField(
-        District,
-        verbose_name=_("boroughs covered"),
-        limit_choices_to={"is_london_borough": True},
-        related_name="workplace_offers",
-    )
-    levels = ParentalManyToManyField(Level, verbose_name=_("levels"), blank=True, related_name="workplace_offers")
-    delivered_at = models.CharField(_("where"), max_length=20, choices=DeliveredAt.choices, default=DeliveredAt.EITHER)
-    min_group_size = models.PositiveSmallIntegerField(_("smallest group"), default=6)
-    max_group_size = models.PositiveSmallIntegerField(_("largest group"), default=15)
-    funding_and_cost = models.TextField(_("funding and cost"))
-    typical_length = models.CharField(
-        _("typical length"), max_length=100, help_text=_("For example: 10 weeks, 2 hours a week.")
-    )
-    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
-    last_checked = models.DateField(_("last checked by the provider"), default=timezone.localdate)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("summary"),
-        FieldPanel("description"),
-        FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("boroughs", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("levels", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("delivered_at"),
-        FieldRowPanel([FieldPanel("min_group_size"), FieldPanel("max_group_size")], heading=_("Group size")),
-        FieldPanel("funding_and_cost"),
-        FieldPanel("typical_length"),
-        MultiFieldPanel(
-            [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")], heading=_("Contact")
-        ),
-        FieldPanel("last_checked"),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
-    parent_page_types = ["finder.ProviderPage"]
-    subpage_types: list[str] = []
-    template = "pages/workplace_offer_page.html"
-
-    class Meta:
-        verbose_name = _("workplace ESOL offer")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(min_group_size__gte=1) & Q(max_group_size__gte=F("min_group_size")),
-                name="workplace_group_size_range",
-            )
-        ]
-
-    def clean(self):
-        super().clean()
-        if self.max_group_size < self.min_group_size:
-            raise ValidationError({"max_group_size": _("The largest group can't be smaller than the smallest.")})
-
-    def mark_checked(self, today: date | None = None):
-        self.last_checked = today or timezone.localdate()
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["provider"] = self.get_parent().specific
-        return context

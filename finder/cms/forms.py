@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finder.cms_permissions import editable_providers
+from finder.cms.permissions import editable_providers
 
 
 class VenueForm(forms.ModelForm):

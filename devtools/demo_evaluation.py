@@ -11,12 +11,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from esolplus.demo import DEMO_PASSWORD, demo_user
-from finder.models import ClassPage, District, ProviderIndexPage, ProviderPage
-
-from .access import COORDINATORS_GROUP
-from .instruments import seed_instrument
-from .models import (
+from devtools.demo import DEMO_PASSWORD, demo_user
+from esolplus.roles import COORDINATORS_GROUP
+from evaluation.instruments import seed_instrument
+from evaluation.models import (
     Assessment,
     Attendance,
     Cohort,
@@ -35,7 +33,8 @@ from .models import (
     SurveyItem,
     SurveyResponse,
 )
-from .pseudonyms import new_learner_pseudonym
+from evaluation.pseudonyms import new_learner_pseudonym
+from finder.models import ClassPage, District, ProviderIndexPage, ProviderPage
 
 PILOTS = [
     ("childcare", "ESOL Plus Childcare", "childcare"),

@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from esolplus.throwaway_database import throwaway_postgres_database
+from devtools.throwaway_database import throwaway_postgres_database
 
 WORKER_SETTINGS = "esolplus.settings.test"
 PROVIDERS = 50

@@ -21,8 +21,8 @@ def demo_user(username: str, *, groups: list[Group] = (), superuser: bool = Fals
 
 
 def load_all(stdout) -> list[Login]:
-    from evaluation.demo import load_demo_data
-    from finder.demo import load_demo_content
+    from devtools.demo_evaluation import load_demo_data
+    from devtools.demo_finder import load_demo_content
 
     demo_user("admin", superuser=True, email="admin@example.org")
     logins: list[Login] = [("Site administrator", "admin", DEMO_PASSWORD)]

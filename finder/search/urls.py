@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finder import views
+from finder.search import views
 
 app_name = "finder"
 

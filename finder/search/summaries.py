@@ -4,8 +4,8 @@ from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from finder.filters import EVENING_STARTS, MORNING_ENDS
 from finder.models import ClassPage, ClassSession
+from finder.search.filters import EVENING_STARTS, MORNING_ENDS
 
 
 def part_of_day(start_time) -> str:

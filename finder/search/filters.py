@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finder.models import ClassPage, ClassSession, Language, Level
-from finder.queries import provider_speaks, session_in
+from finder.search.queries import provider_speaks, session_in
 
 MORNING_ENDS = datetime.time(12, 0)
 EVENING_STARTS = datetime.time(17, 0)

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Revision, WorkflowState
 
-from esolplus.demo import DEMO_PASSWORD, demo_user
+from devtools.demo import DEMO_PASSWORD, demo_user
+from finder.cms.providers import ensure_coordination, setup_provider
 from finder.models import (
     ClassPage,
     ClassSession,
@@ -29,7 +30,6 @@ from finder.models import (
     Venue,
     WorkplaceOfferPage,
 )
-from finder.services.providers import ensure_coordination, setup_provider
 
 SEED = 20261124
 CLASSES_PER_PROVIDER = 10

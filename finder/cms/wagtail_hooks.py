@@ -1,0 +1,104 @@
+"""The provider CMS in Wagtail's admin: venues scoped to their provider, the stale listings
+report, bulk import, provider set-up and the one-click "still correct" action."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from esolplus.roles import is_coordinator
+from finder.cms import admin_views
+from finder.cms.permissions import editable_providers
+from finder.cms.providers import STILL_CORRECT_ACTION
+from finder.models import ClassPage, WorkplaceOfferPage
+
+
+@hooks.register("register_admin_urls")
+def register_provider_cms_urls():
+    report = admin_views.StaleListingsReport
+    return [
+        path("listings/<int:page_id>/still-correct/", admin_views.still_correct, name="finder_still_correct"),
+        path("reports/stale-listings/", report.as_view(), name="finder_stale_listings"),
+        path(
+            "reports/stale-listings/results/", report.as_view(results_only=True), name="finder_stale_listings_results"
+        ),
+        path("classes/import/", admin_views.import_classes, name="finder_import_classes"),
+        path(
+            "classes/import/template.<str:file_format>",
+            admin_views.import_template,
+            name="finder_import_template",
+        ),
+        path("providers/set-up/", admin_views.set_up_provider, name="finder_set_up_provider"),
+    ]
+
+
+class EditorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return editable_providers(request.user).exists()
+
+
+class CoordinatorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_coordinator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def import_classes_menu_item():
+    return EditorMenuItem(
+        _("Import classes"), reverse("finder_import_classes"), name="import-classes", icon_name="upload", order=220
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def set_up_provider_menu_item():
+    return CoordinatorMenuItem(
+        _("Set up a provider"), reverse("finder_set_up_provider"), name="set-up-provider", icon_name="group", order=230
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def stale_listings_menu_item():
+    return EditorMenuItem(
+        _("Listings not checked for 90 days"),
+        reverse("finder_stale_listings"),
+        name="stale-listings",
+        icon_name="time",
+        order=50,
+    )
+
+
+def _still_correct_button(page, user, next_url, priority):
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if not isinstance(page, ClassPage | WorkplaceOfferPage) or not page.permissions_for_user(user).can_edit():
+        return []
+    url = reverse("finder_still_correct", args=[page.pk])
+    return [
+        Button(
+            _("Still correct"),
+            url=url,
+            icon_name="check",
+            priority=priority,
+            attrs={
+                "data-controller": "w-action",
+                "data-action": "w-action#post",
+                "data-w-action-url-value": url,
+                "title": _("Confirm this listing is still correct today"),
+            },
+        )
+    ]
+
+
+@hooks.register("register_page_listing_more_buttons")
+def still_correct_listing_button(page, user, next_url=None):
+    yield from _still_correct_button(page, user, next_url, priority=5)
+
+
+@hooks.register("register_page_header_buttons")
+def still_correct_header_button(page, user, view_name, next_url=None):
+    yield from _still_correct_button(page, user, next_url, priority=12)
+
+
+@hooks.register("register_log_actions")
+def register_still_correct_log_action(actions):
+    actions.register_action(STILL_CORRECT_ACTION, _("Confirmed still correct"), _("Listing confirmed still correct"))
