@@ -7,17 +7,16 @@ few seconds with bulk_create, and is idempotent: the demo pilots' learners are r
 import datetime
 import random
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from devtools.demo import DEMO_PASSWORD, demo_user
-from esolplus.roles import COORDINATORS_GROUP
 from evaluation.instruments import seed_instrument
 from evaluation.models import (
     Assessment,
     Attendance,
     Cohort,
+    CompletionStatus,
     ConsentRecord,
     Enrolment,
     Goal,
@@ -34,6 +33,7 @@ from evaluation.models import (
     SurveyResponse,
 )
 from evaluation.pseudonyms import new_learner_pseudonym
+from finder.cms.providers import ensure_coordination
 from finder.models import ClassPage, District, ProviderIndexPage, ProviderPage
 
 PILOTS = [
@@ -164,7 +164,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
                 Cohort(
                     pilot=pilot,
                     class_page=page,
-                    provider_id=page.get_parent().id,
+                    provider_id=page.provider.pk,
                     name=f"{page.title} ({pilot.name}, {term_start:%b %Y})",
                     start_date=term_start,
                     end_date=term_end,
@@ -251,7 +251,9 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
                 actual_end_date=end,
                 completion_status=status,
                 outcome=outcome,
-                withdrawal_reason=rng.choice(["work", "childcare", "health", "moved"]) if status == 3 else "",
+                withdrawal_reason=rng.choice(["work", "childcare", "health", "moved"])
+                if status == CompletionStatus.WITHDRAWN
+                else "",
             )
         )
     LearnerIdentity.objects.bulk_create(identities)
@@ -269,7 +271,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
             status = _mark(rng, pattern)
             if status:
                 marks.append(Attendance(enrolment=enrolment, session=session, status=status, minutes=None))
-        finished = enrolment.completion_status == 2
+        finished = enrolment.completion_status == CompletionStatus.COMPLETED
         for skill in ("speaking", "listening", "reading", "writing"):
             level = rng.choices([0, 1, 2, 3, 4], [2, 4, 3, 2, 1])[0]
             assessments.append(
@@ -301,7 +303,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
         responses.append(
             SurveyResponse(learner=enrolment.learner, instrument=instrument, wave="baseline", date=enrolment.start_date)
         )
-        if enrolment.completion_status != 3 and rng.random() < 0.6:
+        if enrolment.completion_status != CompletionStatus.WITHDRAWN and rng.random() < 0.6:
             responses.append(
                 SurveyResponse(
                     learner=enrolment.learner,
@@ -329,7 +331,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
             answers.append(SurveyAnswer(response=response, item=item, value=value))
     SurveyAnswer.objects.bulk_create(answers, batch_size=2000)
 
-    coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+    coordinators = ensure_coordination().coordinators
     tutor = demo_user("demo-tutor", first_name="Demo", last_name="Tutor")
     StaffAssignment.objects.get_or_create(user=tutor, provider_id=cohorts[0].provider_id, defaults={"role": "tutor"})
     evaluator = demo_user("demo-evaluator", first_name="Demo", last_name="Evaluator")

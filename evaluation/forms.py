@@ -119,9 +119,7 @@ class EndEnrolmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("completion_status") in (CompletionStatus.COMPLETED, CompletionStatus.WITHDRAWN) and not data.get(
-            "actual_end_date"
-        ):
+        if CompletionStatus.is_leaving(data.get("completion_status")) and not data.get("actual_end_date"):
             self.add_error("actual_end_date", _("Enter the learner's last day."))
         return data
 

@@ -159,9 +159,7 @@ def enrolment_facts(enrolments, today: datetime.date, period: Period | None = No
         marks = {a.session_id: a.status for a in enrolment.attendance.all()}
         attendance_facts(facts, enrolment, held_by_cohort[enrolment.cohort_id], marks, today, period)
         facts.started = enrolment.start_date <= today and (period is None or enrolment.start_date in period)
-        facts.leaver = enrolment.completion_status in (CompletionStatus.COMPLETED, CompletionStatus.WITHDRAWN) and (
-            period is None or enrolment.actual_end_date in period
-        )
+        facts.leaver = enrolment.is_leaver and (period is None or enrolment.actual_end_date in period)
         facts.completed = facts.leaver and enrolment.completion_status == CompletionStatus.COMPLETED
         facts.achieved = facts.leaver and enrolment.outcome == Outcome.ACHIEVED
         for goal in enrolment.goals.all():

@@ -10,12 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-STRAND_CHOICES = [
-    ("childcare", _("ESOL Plus Childcare")),
-    ("employment", _("ESOL Plus Employment")),
-    ("workplace", _("ESOL Plus Workplace")),
-    ("arts", _("ESOL Plus Arts")),
-]
+from finder.vocabularies import PILOT_STRANDS, EsolLevel, Skill
 
 
 class Pilot(models.Model):
@@ -23,7 +18,7 @@ class Pilot(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), unique=True)
-    strand = models.CharField(_("ESOL Plus strand"), max_length=20, choices=STRAND_CHOICES)
+    strand = models.CharField(_("ESOL Plus strand"), max_length=20, choices=PILOT_STRANDS)
     funder = models.CharField(_("funder"), max_length=150, default="Greater London Authority")
     start_date = models.DateField(_("starts"))
     end_date = models.DateField(_("ends"))
@@ -106,7 +101,7 @@ class Cohort(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.provider_id = self.class_page.get_parent().id
+        self.provider_id = self.class_page.provider.pk
         super().save(*args, **kwargs)
 
 
@@ -244,6 +239,16 @@ class CompletionStatus(models.IntegerChoices):
     WITHDRAWN = 3, _("Withdrawn")
     BREAK = 6, _("Break in learning")
 
+    @classmethod
+    def leaving(cls) -> tuple["CompletionStatus", ...]:
+        """What a leaver is: the one definition (ILR). Completers and withdrawals have left; a learner who is
+        continuing or on a break in learning has not. Retention, achievement and progression count leavers."""
+        return (cls.COMPLETED, cls.WITHDRAWN)
+
+    @classmethod
+    def is_leaving(cls, status) -> bool:
+        return status in cls.leaving()
+
 
 class Outcome(models.IntegerChoices):
     """ILR Outcome codes."""
@@ -289,7 +294,7 @@ class Enrolment(models.Model):
                 name="enrolment_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(completion_status__in=[1, 6]) | Q(actual_end_date__isnull=False),
+                condition=~Q(completion_status__in=CompletionStatus.leaving()) | Q(actual_end_date__isnull=False),
                 name="leaver_has_end_date",
             ),
         ]
@@ -299,7 +304,7 @@ class Enrolment(models.Model):
 
     @property
     def is_leaver(self) -> bool:
-        return self.completion_status in (CompletionStatus.COMPLETED, CompletionStatus.WITHDRAWN)
+        return CompletionStatus.is_leaving(self.completion_status)
 
 
 class Attendance(models.Model):
@@ -322,27 +327,6 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id}@{self.session_id}: {self.status}"
-
-
-class Skill(models.TextChoices):
-    SPEAKING = "speaking", _("Speaking")
-    LISTENING = "listening", _("Listening")
-    READING = "reading", _("Reading")
-    WRITING = "writing", _("Writing")
-
-
-class EsolLevel(models.IntegerChoices):
-    """Adult ESOL Core Curriculum levels, lowest first, so a rise of one step is +1 (finder.Level codes in labels)."""
-
-    PRE_ENTRY = 0, _("Pre-entry")
-    ENTRY_1 = 1, _("Entry 1")
-    ENTRY_2 = 2, _("Entry 2")
-    ENTRY_3 = 3, _("Entry 3")
-    LEVEL_1 = 4, _("Level 1")
-    LEVEL_2 = 5, _("Level 2")
-
-
-LEVEL_CODES = {0: "pre-entry", 1: "entry-1", 2: "entry-2", 3: "entry-3", 4: "level-1", 5: "level-2"}
 
 
 class Assessment(models.Model):

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluation.models import LEVEL_CODES, Assessment, Attendance, AuditEntry, Cohort, Session, Skill
+from evaluation.models import Assessment, Attendance, AuditEntry, Cohort, Session, Skill
+from finder.vocabularies import LEVEL_CODES
 
 from .audit import record_audit
 from .recording import record_assessment, take_register
 
 REGISTER_COLUMNS = ["enrolment_id", "session_date", "status"]
 ASSESSMENT_COLUMNS = ["enrolment_id", "stage", "skill", "level", "date"]
-LEVELS_BY_CODE = {code: number for number, code in LEVEL_CODES.items()}
+LEVELS_BY_CODE = {code: rank for rank, code in enumerate(LEVEL_CODES)}
 
 
 @dataclass

@@ -186,7 +186,7 @@ def end_enrolment(
     withdrawal_reason: str = "",
 ) -> Enrolment:
     """Record that a learner completed, withdrew or took a break (ILR codes)."""
-    if completion_status in (CompletionStatus.COMPLETED, CompletionStatus.WITHDRAWN) and actual_end_date is None:
+    if CompletionStatus.is_leaving(completion_status) and actual_end_date is None:
         raise ValueError("A leaver needs an actual end date")
     enrolment.completion_status = completion_status
     enrolment.outcome = outcome

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, CharField, DateField, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,6 +27,7 @@ from finder.cms import class_import
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import confirm_listing_still_correct, setup_provider
 from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
+from finder.models.providers import provider_path
 
 STALE_AFTER_DAYS = 90
 
@@ -91,9 +92,7 @@ class StaleListingsReport(ReportView):
 
     def get_queryset(self):
         cutoff = timezone.localdate() - datetime.timedelta(days=STALE_AFTER_DAYS)
-        provider = ProviderPage.objects.filter(
-            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-        )
+        provider = ProviderPage.objects.filter(path=provider_path(OuterRef("path")))
         pages = (
             Page.objects.live()
             .filter(Q(classpage__isnull=False) | Q(workplaceofferpage__isnull=False))

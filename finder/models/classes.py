@@ -15,17 +15,18 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from finder import vocabularies
+
 from .identifiers import OpenReferralIdentified
-from .providers import RICH_TEXT_FEATURES, ProviderPage
+from .providers import RICH_TEXT_FEATURES, ProviderListing, ProviderListingQuerySet
 from .reference import Language, Level, TargetGroup
 
 KM_PER_DEGREE_LATITUDE = 111.32
 
 
-class ClassPageQuerySet(PageQuerySet):
+class ClassPageQuerySet(ProviderListingQuerySet):
     def current(self, today: date | None = None):
         """Live classes that have not ended."""
         today = today or timezone.localdate()
@@ -53,6 +54,14 @@ class ClassPageQuerySet(PageQuerySet):
             .order_by("distance_sq_km", "pk")
         )
 
+    def free(self):
+        """Classes a learner asking for free classes is shown (``vocabularies.FREE_COSTS``)."""
+        return self.filter(cost__in=vocabularies.FREE_COSTS)
+
+    def with_childcare(self):
+        """Classes a learner who needs childcare is shown (``vocabularies.CHILDCARE_OFFERED``)."""
+        return self.filter(childcare__in=vocabularies.CHILDCARE_OFFERED)
+
     def on_days(self, weekdays: list[int]):
         return self.filter(Exists(ClassSession.objects.filter(page=OuterRef("pk"), weekday__in=weekdays)))
 
@@ -70,48 +79,17 @@ class ClassPageForm(WagtailAdminPageForm):
             self.fields["venue"].queryset = self.fields["venue"].queryset.filter(provider_id=provider.pk)
 
 
-class ClassPage(OpenReferralIdentified, Page):
+class ClassPage(ProviderListing, OpenReferralIdentified, Page):
     """One class a learner can join."""
 
-    class Skills(models.TextChoices):
-        ALL = "all", _("All skills")
-        SPEAKING_LISTENING = "speaking_listening", _("Speaking and listening")
-        READING_WRITING = "reading_writing", _("Reading and writing")
-        CONVERSATION = "conversation", _("Conversation practice")
-        EXAM = "exam", _("Exam preparation")
-
-    class DeliveryMode(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        ONLINE = "online", _("Online")
-        BLENDED = "blended", _("In person and online")
-
-    class HowToJoin(models.TextChoices):
-        DROP_IN = "drop_in", _("Come to a drop-in assessment")
-        BOOK = "book", _("Book an assessment")
-        REFERRAL = "referral", _("Referral only")
-
-    class Cost(models.TextChoices):
-        FREE = "free", _("Free")
-        FEE = "fee", _("Fee")
-        FREE_IF_ELIGIBLE = "free_if_eligible", _("Free if eligible")
-
-    class Childcare(models.TextChoices):
-        CRECHE = "creche", _("Crèche on site")
-        SUPPORT = "support", _("Help to pay for childcare")
-        NONE = "none", _("No childcare")
-
-    class Strand(models.TextChoices):
-        CHILDCARE = "childcare", _("ESOL Plus Childcare")
-        EMPLOYMENT = "employment", _("ESOL Plus Employment")
-        WORKPLACE = "workplace", _("ESOL Plus Workplace")
-        ARTS = "arts", _("ESOL Plus Arts")
-        NONE = "none", _("Not an ESOL Plus pilot")
-
-    class Places(models.TextChoices):
-        AVAILABLE = "available", _("Places available")
-        FEW = "few", _("Few places left")
-        WAITING_LIST = "waiting_list", _("Waiting list")
-        FULL = "full", _("Full")
+    # The vocabularies are defined once, in finder.vocabularies; these names keep ClassPage.Cost.FREE readable.
+    Skills = vocabularies.SkillsFocus
+    DeliveryMode = vocabularies.DeliveryMode
+    HowToJoin = vocabularies.HowToJoin
+    Cost = vocabularies.Cost
+    Childcare = vocabularies.Childcare
+    Strand = vocabularies.Strand
+    Places = vocabularies.Places
 
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two short sentences."))
     description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
@@ -264,11 +242,6 @@ class ClassPage(OpenReferralIdentified, Page):
         if self.end_date:
             next_day = datetime.datetime.combine(self.end_date + datetime.timedelta(days=1), datetime.time.min)
             self.expire_at = timezone.make_aware(next_day)
-
-    @property
-    def provider(self) -> "ProviderPage | None":
-        parent = self.get_parent()
-        return parent.specific if parent else None
 
     def next_start(self, today: date | None = None) -> date | None:
         """When a new learner could start: today for rolling enrolment, else the term start."""

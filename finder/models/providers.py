@@ -2,11 +2,14 @@
 
 from django import forms
 from django.db import models
+from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from finder.geography.models import District
@@ -37,6 +40,58 @@ class ProviderIndexPage(Page):
             ProviderPage.objects.child_of(self).live().order_by("title").prefetch_related("boroughs_served")
         )
         return context
+
+
+def provider_path(listing_path):
+    """The tree path of the provider that runs a listing: the one rule for "which provider runs this class".
+
+    Classes and workplace offers live directly under their provider's page (``parent_page_types``), so the
+    provider's path is the listing's path less one tree step. ``listing_path`` is a path string (in Python) or
+    an expression such as ``OuterRef("path")`` (in a query); both give the same answer.
+    """
+    if isinstance(listing_path, str):
+        return listing_path[: -Page.steplen]
+    return Substr(listing_path, 1, Length(listing_path) - Page.steplen)
+
+
+class ProviderListingQuerySet(PageQuerySet):
+    """Queries shared by the pages a provider publishes (classes and workplace offers)."""
+
+    def with_provider(self):
+        """Annotate ``provider_page_id`` and ``provider_title`` in the same query."""
+        provider = ProviderPage.objects.filter(path=provider_path(OuterRef("path")))
+        return self.annotate(
+            provider_page_id=Subquery(provider.values("pk")[:1]),
+            provider_title=Subquery(provider.values("title")[:1], output_field=CharField()),
+        )
+
+    def run_by(self, providers):
+        """Listings of these providers (a ProviderPage queryset)."""
+        return self.filter(Exists(providers.filter(path=provider_path(OuterRef("path")))))
+
+
+class ProviderListing:
+    """Mixin for the pages a provider publishes under its own page."""
+
+    @property
+    def provider(self) -> "ProviderPage | None":
+        if not self.path:
+            return None
+        return ProviderPage.objects.filter(path=provider_path(self.path)).first()
+
+
+def attach_providers(listings: list) -> list:
+    """Set ``provider_title`` and ``provider_page_id`` on already-fetched listings, in one query for the lot."""
+    found = {
+        row["path"]: row
+        for row in ProviderPage.objects.filter(path__in={provider_path(p.path) for p in listings}).values(
+            "path", "pk", "title"
+        )
+    }
+    for listing in listings:
+        row = found.get(provider_path(listing.path), {})
+        listing.provider_title, listing.provider_page_id = row.get("title", ""), row.get("pk")
+    return listings
 
 
 class ProviderPage(OpenReferralIdentified, Page):

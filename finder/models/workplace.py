@@ -17,11 +17,11 @@ from wagtail.search import index
 from finder.geography.models import District
 
 from .identifiers import OpenReferralIdentified
-from .providers import RICH_TEXT_FEATURES
+from .providers import RICH_TEXT_FEATURES, ProviderListing
 from .reference import IndustrySector, Level
 
 
-class WorkplaceOfferPage(OpenReferralIdentified, Page):
+class WorkplaceOfferPage(ProviderListing, OpenReferralIdentified, Page):
     """ESOL an organisation delivers with employers, at the workplace or at its own centre."""
 
     class DeliveredAt(models.TextChoices):
@@ -91,5 +91,5 @@ class WorkplaceOfferPage(OpenReferralIdentified, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["provider"] = self.get_parent().specific
+        context["provider"] = self.provider
         return context

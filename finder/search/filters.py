@@ -14,35 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from finder.models import ClassPage, ClassSession, Language, Level
 from finder.search.queries import provider_speaks, session_in
+from finder.vocabularies import PILOT_STRANDS, TimeOfDay
 
-MORNING_ENDS = datetime.time(12, 0)
-EVENING_STARTS = datetime.time(17, 0)
 WEEKEND = [ClassSession.Weekday.SATURDAY, ClassSession.Weekday.SUNDAY]
 START_SOON_DAYS = 14
 NEXT_TERM_DAYS = 150
 
 
-class TimeOfDay:
-    MORNING = "morning"
-    AFTERNOON = "afternoon"
-    EVENING = "evening"
-    choices = [
-        (MORNING, _("Morning (before 12 noon)")),
-        (AFTERNOON, _("Afternoon (12 noon to 5pm)")),
-        (EVENING, _("Evening (after 5pm)")),
-    ]
-
-
 def time_of_day_q(times) -> Q:
     """Classes with a session starting in any of the chosen parts of the day."""
-    bounds = {
-        TimeOfDay.MORNING: (None, MORNING_ENDS),
-        TimeOfDay.AFTERNOON: (MORNING_ENDS, EVENING_STARTS),
-        TimeOfDay.EVENING: (EVENING_STARTS, None),
-    }
     query = Q()
     for time in times:
-        query |= Q(session_in(*bounds[time]))
+        query |= Q(session_in(*TimeOfDay(time).start_bounds))
     return query
 
 
@@ -124,7 +107,7 @@ class ClassFilter(django_filters.FilterSet):
     )
     strand = django_filters.ChoiceFilter(
         label=_("ESOL Plus pilot"),
-        choices=[c for c in ClassPage.Strand.choices if c[0] != ClassPage.Strand.NONE],
+        choices=PILOT_STRANDS,
         empty_label=_("Any class"),
     )
 
@@ -155,10 +138,10 @@ class ClassFilter(django_filters.FilterSet):
         return queryset.filter(starts_q(value, self.today)) if value else queryset
 
     def filter_free(self, queryset, name, value):
-        return queryset.filter(cost__in=[ClassPage.Cost.FREE, ClassPage.Cost.FREE_IF_ELIGIBLE]) if value else queryset
+        return queryset.free() if value else queryset
 
     def filter_childcare(self, queryset, name, value):
-        return queryset.exclude(childcare=ClassPage.Childcare.NONE) if value else queryset
+        return queryset.with_childcare() if value else queryset
 
     def filter_true(self, queryset, name, value):
         return queryset.filter(**{name: True}) if value else queryset

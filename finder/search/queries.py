@@ -8,33 +8,16 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import Length, Substr
 from geopy.distance import geodesic
-from wagtail.models import Page
 
 from finder.models import ClassPage, ClassSession, ProviderPage
-
-PAGE_STEP = 4  # treebeard's path step: a page's parent has the path minus its last 4 characters
-
-
-def parent_path():
-    """The tree path of each row's parent page, as an expression on ClassPage rows."""
-    return Substr(OuterRef("path"), 1, Length(OuterRef("path")) - PAGE_STEP)
-
-
-def attach_providers(pages: list) -> list:
-    """Set ``provider_title`` and ``provider_page_id`` from each page's parent, in one query for the lot."""
-    parents = {p.path[:-PAGE_STEP] for p in pages}
-    found = {row["path"]: row for row in Page.objects.filter(path__in=parents).values("path", "pk", "title")}
-    for page in pages:
-        row = found.get(page.path[:-PAGE_STEP], {})
-        page.provider_title, page.provider_page_id = row.get("title", ""), row.get("pk")
-    return pages
+from finder.models.providers import attach_providers as attach_providers  # used by the views and the API
+from finder.models.providers import provider_path
 
 
 def provider_speaks(language) -> Exists:
     """True for classes whose provider (the parent page) lists ``language`` among its staff's languages."""
-    return Exists(ProviderPage.objects.filter(path=parent_path(), staff_languages=language))
+    return Exists(ProviderPage.objects.filter(path=provider_path(OuterRef("path")), staff_languages=language))
 
 
 def session_in(start_from=None, start_before=None) -> Exists:

@@ -5,15 +5,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from finder.models import ClassPage, ClassSession
-from finder.search.filters import EVENING_STARTS, MORNING_ENDS
-
-
-def part_of_day(start_time) -> str:
-    if start_time < MORNING_ENDS:
-        return "morning"
-    if start_time < EVENING_STARTS:
-        return "afternoon"
-    return "evening"
+from finder.vocabularies import TimeOfDay
 
 
 def days_and_parts(sessions) -> str:
@@ -22,7 +14,7 @@ def days_and_parts(sessions) -> str:
     if not sessions:
         return ""
     days = list(dict.fromkeys(ClassSession.Weekday(s.weekday).label for s in sessions))
-    parts = list(dict.fromkeys(part_of_day(s.start_time) for s in sessions))
+    parts = list(dict.fromkeys(TimeOfDay.of(s.start_time).value for s in sessions))
     words = {"morning": _("mornings"), "afternoon": _("afternoons"), "evening": _("evenings")}
     return _("%(days)s %(parts)s") % {
         "days": get_text_list([str(d) for d in days], _("and")),

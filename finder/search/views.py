@@ -213,9 +213,9 @@ def _help_results(answers, origin):
     elif level == HelpMeChooseForm.DONT_KNOW:
         queryset = queryset.filter(how_to_join__in=[ClassPage.HowToJoin.DROP_IN, ClassPage.HowToJoin.BOOK])
     if answers.get("childcare") == HelpMeChooseForm.YES:
-        queryset = queryset.exclude(childcare=ClassPage.Childcare.NONE)
+        queryset = queryset.with_childcare()
     if answers.get("free") == HelpMeChooseForm.YES:
-        queryset = queryset.filter(cost__in=[ClassPage.Cost.FREE, ClassPage.Cost.FREE_IF_ELIGIBLE])
+        queryset = queryset.free()
     when = answers.get("when") or []
     times = [time for time in when if time != "weekend"]
     fits = Q()

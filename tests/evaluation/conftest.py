@@ -1,8 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group
 
-from evaluation.access import COORDINATORS_GROUP
 from evaluation.models import PilotEvaluator, StaffAssignment
+from finder.cms.providers import ensure_coordination
 from tests.evaluation.factories import CohortFactory, EnrolmentFactory, PilotFactory
 
 
@@ -32,7 +31,7 @@ def world(geography, make_user):
     evaluator_a = make_user("evaluator_a")
     PilotEvaluator.objects.create(user=evaluator_a, pilot=pilot_a)
     coordinator = make_user("coordinator")
-    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    coordinator.groups.add(ensure_coordination().coordinators)
     return {
         "pilot_a": pilot_a,
         "pilot_b": pilot_b,

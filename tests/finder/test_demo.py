@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import WorkflowState
 
-from finder.cms.providers import COORDINATORS_GROUP
+from esolplus.roles import COORDINATORS_GROUP
 from finder.models import ClassPage, District, Postcode, ProviderPage, Venue, WorkplaceOfferPage
 
 pytestmark = pytest.mark.usefixtures("geography")

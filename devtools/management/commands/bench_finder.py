@@ -29,7 +29,6 @@ from devtools.throwaway_database import throwaway_postgres_database
 
 WORKER_SETTINGS = "esolplus.settings.test"
 PROVIDERS = 50
-LEVEL_CODES = ["pre-entry", "entry-1", "entry-2", "entry-3", "level-1", "level-2"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -214,6 +213,7 @@ class Seeder:
         from wagtail.models import Locale, Page
 
         from finder.models import ClassPage, ClassSession, District, Level, Venue
+        from finder.vocabularies import LEVEL_CODES
 
         self.ensure_providers()
         add = size - self.count
