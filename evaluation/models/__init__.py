@@ -1,0 +1,60 @@
+"""The pilot evaluation's data: pilots, cohorts, sessions, pseudonymous learners and their outcomes."""
+
+# The vocabularies the evaluation records with; defined once in finder.vocabularies.
+from finder.vocabularies import EsolLevel, Skill
+
+from .learners import (
+    AgeBand,
+    ConsentRecord,
+    EmploymentStatus,
+    Gender,
+    Learner,
+    LearnerIdentity,
+    TimeInUK,
+    uln_validator,
+)
+from .learning import (
+    Assessment,
+    Attendance,
+    CompletionStatus,
+    Enrolment,
+    Goal,
+    Outcome,
+    ProgressionOutcome,
+    WithdrawalReason,
+)
+from .pilots import Cohort, Pilot, PilotEvaluator, Session, StaffAssignment
+from .records import AuditEntry, ExportRecord
+from .surveys import SurveyAnswer, SurveyInstrument, SurveyItem, SurveyResponse
+
+__all__ = [
+    "AgeBand",
+    "Assessment",
+    "Attendance",
+    "AuditEntry",
+    "Cohort",
+    "CompletionStatus",
+    "ConsentRecord",
+    "EmploymentStatus",
+    "Enrolment",
+    "EsolLevel",
+    "ExportRecord",
+    "Gender",
+    "Goal",
+    "Learner",
+    "LearnerIdentity",
+    "Outcome",
+    "Pilot",
+    "PilotEvaluator",
+    "ProgressionOutcome",
+    "Session",
+    "Skill",
+    "StaffAssignment",
+    "SurveyAnswer",
+    "SurveyInstrument",
+    "SurveyItem",
+    "SurveyResponse",
+    "TimeInUK",
+    "WithdrawalReason",
+    "uln_validator",
+]

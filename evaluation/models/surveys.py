@@ -1,0 +1,73 @@
+"""The versioned integration survey and learners' answers to it, wave by wave."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .learners import Learner
+
+
+class SurveyInstrument(models.Model):
+    """A versioned questionnaire; items and value labels never change within a version."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=150)
+
+    class Meta:
+        verbose_name = _("survey instrument")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_instrument_version")]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
+class SurveyItem(models.Model):
+    """One coded question; ``value_labels`` maps each allowed value to its label."""
+
+    instrument = models.ForeignKey(SurveyInstrument, on_delete=models.CASCADE, related_name="items")
+    code = models.SlugField(_("code"), max_length=40)
+    text = models.CharField(_("question"), max_length=300)
+    value_labels = models.JSONField(_("allowed values"))
+    higher_is_better = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("survey item")
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="unique_item_code")]
+
+    def __str__(self):
+        return self.code
+
+
+class SurveyResponse(models.Model):
+    class Wave(models.TextChoices):
+        BASELINE = "baseline", _("Baseline (start)")
+        END = "end", _("End of course")
+        FOLLOW_UP = "follow_up", _("Follow-up at 6 months")
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="survey_responses")
+    instrument = models.ForeignKey(SurveyInstrument, on_delete=models.PROTECT, related_name="responses")
+    wave = models.CharField(_("wave"), max_length=10, choices=Wave.choices)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("survey response")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "instrument", "wave"], name="one_response_per_wave"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} {self.wave}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(SurveyItem, on_delete=models.PROTECT, related_name="answers")
+    value = models.SmallIntegerField(_("value"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "item"], name="one_answer_per_item")]
+
+    def __str__(self):
+        return f"{self.item_id}={self.value}"
