@@ -37,7 +37,11 @@ def can_edit_provider(user, provider: ProviderPage) -> bool:
 
 
 class VenuePermissionPolicy(ModelPermissionPolicy):
-    """Model permissions say what a user may do to venues; their provider says which venues."""
+    """Model permissions say what a user may do to venues; their provider says which venues.
+
+    ``publish`` (approving a venue change) is a model permission only coordinators hold
+    (``providers.VENUE_APPROVAL_RIGHTS``), so an editor's change always waits in the workflow.
+    """
 
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action) and (

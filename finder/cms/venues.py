@@ -1,10 +1,13 @@
 """Venues in the CMS: each editor sees and changes only their own provider's venues."""
 
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets import views as snippet_views
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -21,37 +24,14 @@ def own_venues(user):
 
 
 class OwnVenueMixin:
-    """Another provider's venue is simply not there (404)."""
+    """Another provider's venue is simply not there (404), checked in ``setup`` before Wagtail's views
+    load the venue or its revisions or check any other permission."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
         pk = kwargs.get("pk", args[0] if args else None)
         if pk is not None and not own_venues(request.user).filter(pk=unquote(str(pk))).exists():
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-
-class VenueEditView(OwnVenueMixin, snippet_views.snippets.EditView):
-    pass
-
-
-class VenueDeleteView(OwnVenueMixin, snippet_views.snippets.DeleteView):
-    pass
-
-
-class VenueCopyView(OwnVenueMixin, snippet_views.snippets.CopyView):
-    pass
-
-
-class VenueUsageView(OwnVenueMixin, snippet_views.snippets.UsageView):
-    pass
-
-
-class VenueHistoryView(OwnVenueMixin, snippet_views.snippets.HistoryView):
-    pass
-
-
-class VenueInspectView(OwnVenueMixin, snippet_views.snippets.InspectView):
-    pass
+        super().setup(request, *args, **kwargs)
 
 
 class VenueChooseView(snippet_chooser.ChooseView):
@@ -83,13 +63,15 @@ class VenueViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "postcode", "provider", "borough"]
     search_fields = ["name", "address", "postcode"]
-    edit_view_class = VenueEditView
-    delete_view_class = VenueDeleteView
-    copy_view_class = VenueCopyView
-    usage_view_class = VenueUsageView
-    history_view_class = VenueHistoryView
-    inspect_view_class = VenueInspectView
     chooser_viewset_class = VenueChooserViewSet
+
+    def construct_view(self, view_class, **kwargs):
+        """Every view of one venue answers 404 for another provider's venue: edit, delete, copy, usage,
+        history, inspect, revisions (compare, revert, unschedule), unpublish, lock and unlock, and the
+        workflow views (action, cancellation, history). Views without a venue pass through."""
+        if not issubclass(view_class, OwnVenueMixin):
+            view_class = type(view_class.__name__, (OwnVenueMixin, view_class), {})
+        return super().construct_view(view_class, **kwargs)
 
     def get_queryset(self, request):
         return own_venues(request.user).select_related("provider", "borough")
@@ -102,3 +84,25 @@ class VenueViewSet(SnippetViewSet):
 
 
 register_snippet(VenueViewSet)
+
+
+def others_venues(user, prefix: str = "") -> Q:
+    """Workflow states (task states, with ``prefix="workflow_state__"``) of venues ``user`` may not see.
+
+    Wagtail's workflow reports list every snippet of a model the user may change; venues are scoped
+    further, by provider.
+    """
+    own = own_venues(user).annotate(key=Cast("pk", CharField())).values("key")
+    return Q(**{f"{prefix}base_content_type": ContentType.objects.get_for_model(Venue)}) & ~Q(
+        **{f"{prefix}object_id__in": own}
+    )
+
+
+class WorkflowReport(WorkflowView):
+    def get_queryset(self):
+        return super().get_queryset().exclude(others_venues(self.request.user))
+
+
+class WorkflowTasksReport(WorkflowTasksView):
+    def get_queryset(self):
+        return super().get_queryset().exclude(others_venues(self.request.user, "workflow_state__"))

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -28,9 +29,15 @@ KM_PER_DEGREE_LATITUDE = 111.32
 
 class ClassPageQuerySet(ProviderListingQuerySet):
     def current(self, today: date | None = None):
-        """Live classes that have not ended."""
+        """Live classes that have not ended, online or at a venue a coordinator has approved.
+
+        A new venue stays a draft (``live=False``) until its first approval, and so do its classes
+        for the public: the finder, provider pages, enquiries and the Open Referral API all start here.
+        """
         today = today or timezone.localdate()
-        return self.live().filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        return self.live().filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today), Q(venue__isnull=True) | Q(venue__live=True)
+        )
 
     def near(self, latitude: float, longitude: float, radius_km: float):
         """Classes at venues within ``radius_km``, nearest first, worked out in the database.
@@ -255,6 +262,12 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
     def mark_checked(self, today: date | None = None):
         """The provider confirms the listing is still correct."""
         self.last_checked = today or timezone.localdate()
+
+    def serve(self, request, *args, **kwargs):
+        """Not found while its venue waits for its first approval, as in ``current()``; previews still show it."""
+        if self.venue_id and not self.venue.live and not getattr(request, "is_preview", False):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -95,27 +95,17 @@ class Venue(
     def revisions(self):
         return self._revisions
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        venue = super().from_db(db, field_names, values)
-        venue._saved_position = (venue.postcode, venue.latitude, venue.longitude)
-        return venue
-
-    def clean(self):
-        """Place the venue from its postcode, unless an editor has moved the pin by hand."""
-        from finder.geography.geocoding import PlaceNotFound, get_geocoder
-
-        super().clean()
-        postcode = format_postcode(self.postcode or "")
+    @staticmethod
+    def standard_postcode(value: str | None) -> str:
+        """``value`` written the standard way ("E1 6AN"), or a ValidationError on the postcode field."""
+        postcode = format_postcode(value or "")
         if not postcode:
             raise ValidationError({"postcode": _("Enter a full UK postcode, like E1 6AN.")})
-        self.postcode = postcode
-        try:
-            location = get_geocoder().resolve(postcode)
-        except PlaceNotFound as error:
-            raise ValidationError({"postcode": error.message}) from None
-        saved_postcode, saved_lat, saved_lon = getattr(self, "_saved_position", (None, None, None))
-        pin_moved = (self.latitude, self.longitude) != (saved_lat, saved_lon)
-        if self.latitude is None or self.longitude is None or (postcode != saved_postcode and not pin_moved):
-            self.latitude, self.longitude = location.latitude, location.longitude
-        self.borough = District.objects.filter(code=location.raw.get("district_code")).first()
+        return postcode
+
+    def clean(self):
+        """Checks that need nothing but the venue itself; placing it from its postcode is the venue
+        form's job (``finder.cms.venue_places``), so that a draft carries its own pin and borough."""
+        super().clean()
+        if self.postcode:  # a blank postcode is the field's own "required" error, or a draft's gap
+            self.postcode = self.standard_postcode(self.postcode)
