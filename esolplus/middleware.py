@@ -6,8 +6,10 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
-from django_otp import user_has_device
+
+from esolplus import two_factor
 
 ADMIN_PREFIX = "/admin/"
 
@@ -32,27 +34,39 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 class StaffTwoFactorMiddleware:
-    """Staff who set up an authenticator app must enter a code before using the admin (and any other
-    area listed in ``TWO_FACTOR_PROTECTED_PREFIXES``).
+    """Once someone has a second factor, every staff area needs a session that has passed it.
 
-    Runs after django-otp's ``OTPMiddleware``. Staff without a confirmed device are let through: the
-    second factor is optional per person (see docs/security.md).
+    The areas are ``TWO_FACTOR_PROTECTED_PREFIXES`` (by default the Wagtail admin, the evaluation with its
+    exports and downloads, and the account pages that change the second factor). A session that has passed
+    only the password is sent to the code page (esolplus.two_factor.VerifyView, which says why logging in
+    works this way) when it asks for a page, and refused with 403 when it sends a form or anything else, so
+    it never gets a page, a file or a change. People without a second factor go on as before, unless
+    ``TWO_FACTOR_REQUIRED`` makes coordinators and evaluators set one up first.
+
+    Runs after django-otp's ``OTPMiddleware``, which says whether the session is verified.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._needs_second_factor(request):
-            verify_url = reverse("two_factor_verify")
-            return HttpResponseRedirect(f"{verify_url}?{urlencode({'next': request.get_full_path()}, safe='/')}")
-        return self.get_response(request)
+        return self._refusal(request) or self.get_response(request)
 
-    @staticmethod
-    def _needs_second_factor(request) -> bool:
-        if not request.path_info.startswith(tuple(settings.TWO_FACTOR_PROTECTED_PREFIXES)):
-            return False
-        if request.path_info.startswith(reverse("wagtailadmin_logout")):
-            return False
+    def _refusal(self, request):
         user = request.user
-        return user.is_authenticated and not user.is_verified() and user_has_device(user, confirmed=True)
+        path = request.path_info
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not path.startswith(tuple(settings.TWO_FACTOR_PROTECTED_PREFIXES)):
+            return None
+        if path in {reverse("two_factor_verify"), reverse("wagtailadmin_login"), reverse("wagtailadmin_logout")}:
+            return None
+        if two_factor.has_second_factor(user):
+            target = reverse("two_factor_verify")
+        elif two_factor.must_set_up_second_factor(user) and not path.startswith(reverse("two_factor:profile")):
+            target = reverse("two_factor:setup")
+        else:
+            return None
+        if request.method in {"GET", "HEAD"}:
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()}, safe='/')}")
+        return render(request, "two_factor/core/otp_required.html", {"target": target}, status=403)

@@ -1,4 +1,4 @@
-"""Wagtail admin additions: a link to the optional two-step login on each person's account page."""
+"""Wagtail admin additions: a link to two-step login (set up, backup codes, turn off) on each person's account page."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from wagtail import hooks
 @hooks.register("register_account_menu_item")
 def two_step_login_menu_item(request):
     return {
-        "url": reverse("two_factor_setup"),
+        "url": reverse("two_factor:profile"),
         "label": _("Two-step login"),
         "help_text": _("Ask for a code from an authenticator app after your password (optional)."),
     }

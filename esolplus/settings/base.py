@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer on its own (WhiteNoise, CommonMiddleware): CORS for the open data API.
+    "corsheaders.middleware.CorsMiddleware",
     "esolplus.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,6 +139,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "wagtailadmin_login"
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +181,16 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Spreadsheet imports (classes, registers, assessments; esolplus.spreadsheets): checked while the file is read,
+# so that no upload costs a worker more than a few seconds and tens of MB before it is refused.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "40"))
+# At most 131072, the csv module's own limit.
+IMPORT_MAX_FIELD_CHARS = min(int(os.environ.get("IMPORT_MAX_FIELD_CHARS", "10000")), 131_072)
+IMPORT_MAX_EMPTY_ROWS = int(os.environ.get("IMPORT_MAX_EMPTY_ROWS", "1000"))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(20 * 1024 * 1024)))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -216,14 +229,28 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 AXES_VERBOSE = False
 
-# Django REST framework (Wagtail's admin API): session logins only. HTTP Basic auth would skip both the
-# second factor and CSRF protection.
-REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"]}
+# Django REST framework (Wagtail's admin API and the Open Referral UK API): session logins only, as HTTP Basic
+# auth would skip both the second factor and CSRF protection; JSON only, so no browsable API anywhere.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
 
-# Optional second factor for staff (django-otp TOTP): issuer name shown in authenticator apps, and the
-# areas where someone who set it up must have entered a code.
+# CORS (django-cors-headers): the Open Referral UK API is open data that any web page may read, so every
+# origin may GET it, without cookies; nothing else on the site is shared with other origins.
+CORS_URLS_REGEX = r"^/openreferral/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# Second factor for staff (django-two-factor-auth on django-otp; esolplus.two_factor): the name shown in
+# authenticator apps, and the areas where someone who has a second factor must have entered a code in this
+# session: every staff area (the Wagtail admin, the evaluation with its exports, the account pages that change
+# the second factor). TWO_FACTOR_REQUIRED=true makes coordinators and evaluators set one up before using them.
 OTP_TOTP_ISSUER = "ESOL Plus"
-TWO_FACTOR_PROTECTED_PREFIXES = ["/admin/"]
+TWO_FACTOR_PROTECTED_PREFIXES = ["/admin/", "/evaluation/", "/account/"]
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

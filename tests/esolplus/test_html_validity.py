@@ -45,9 +45,11 @@ def test_missing_tools_skip_locally_but_fail_under_ci(monkeypatch, tmp_path):
 
 @pytest.mark.django_db
 def test_the_login_security_pages_are_valid_html(client, settings):
-    """The lockout page, and the two-step login pages with and without an error."""
+    """The lockout page, and the two-step login pages (set-up, code, backup codes, turn off), with and without
+    errors."""
     require("java", "vnu")
     from django.contrib.auth import get_user_model
+    from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     staff = get_user_model().objects.create_superuser("editor", "editor@example.org", "right-password-1")
@@ -56,12 +58,24 @@ def test_the_login_security_pages_are_valid_html(client, settings):
         locked = client.post("/admin/login/", {"username": "editor", "password": "wrong"})
     documents["locked-out"] = locked.content.decode()
     client.force_login(staff)
-    documents["two-factor-setup"] = client.get("/account/two-factor/setup/").content.decode()
-    TOTPDevice.objects.filter(user=staff).update(confirmed=True)
+    documents["two-factor-profile"] = client.get("/account/two_factor/").content.decode()
+    documents["two-factor-setup"] = client.get("/account/two_factor/setup/").content.decode()
+    documents["two-factor-setup-wrong-code"] = client.post(
+        "/account/two_factor/setup/", {"setup_view-current_step": "generator", "generator-token": "12"}
+    ).content.decode()
+    device = TOTPDevice.objects.create(user=staff, name="default")
     client.force_login(staff)
-    documents["two-factor-code"] = client.get("/account/two-factor/").content.decode()
-    documents["two-factor-wrong-code"] = client.post("/account/two-factor/", {"token": "12"}).content.decode()
+    documents["two-factor-code"] = client.get("/account/two_factor/verify/").content.decode()
+    wrong = {"verify_view-current_step": "token", "token-otp_token": "12"}
+    documents["two-factor-wrong-code"] = client.post("/account/two_factor/verify/", wrong).content.decode()
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    client.post("/account/two_factor/verify/", {"verify_view-current_step": "token", "token-otp_token": code})
+    documents["two-factor-backup-codes"] = client.post("/account/two_factor/backup/tokens/").content.decode()
+    documents["two-factor-profile-on"] = client.get("/account/two_factor/").content.decode()
+    documents["two-factor-disable"] = client.get("/account/two_factor/disable/").content.decode()
+    documents["two-factor-disable-unticked"] = client.post("/account/two_factor/disable/").content.decode()
     assert "Too many attempts" in documents["locked-out"]
     assert "aria-invalid" in documents["two-factor-wrong-code"]
+    assert "<code>" in documents["two-factor-backup-codes"]
     errors = html_errors(documents)
     assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())

@@ -1,5 +1,5 @@
-"""Security as an attacker would probe it: headers, CSP, login throttling, two-step login, CSRF,
-rich-text sanitising, and no learner details in logs or error pages."""
+"""Security as an attacker would probe it: headers, CSP, login throttling, CSRF, rich-text sanitising, and no
+learner details in logs or error pages. Two-step login is in test_two_factor.py."""
 
 import json
 import logging
@@ -15,8 +15,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import SessionAuthentication
 from wagtail.admin.rich_text import DraftailRichTextArea
 from wagtail.rich_text import RichText
@@ -54,10 +52,6 @@ PRODUCTION_ENV = {
 @pytest.fixture
 def staff(db):
     return get_user_model().objects.create_superuser("editor", "editor@provider.example.org", PASSWORD)
-
-
-def _current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
 # --- HTTPS, cookies and headers -------------------------------------------------------------------
@@ -196,75 +190,6 @@ def test_server_side_logins_still_work(client, staff):
     assert client.login(username="editor", password=PASSWORD)
 
 
-# --- Optional second factor for staff (django-otp TOTP) -------------------------------------------
-
-
-@pytest.fixture
-def device(staff):
-    return TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
-
-
-def test_staff_without_a_device_go_straight_to_the_admin(client, staff):
-    client.force_login(staff)
-    assert client.get("/admin/").status_code == 200
-
-
-def test_staff_with_a_device_must_enter_a_code_after_the_password(client, staff, device):
-    response = _admin_login(client, "editor", PASSWORD)
-    assert response.status_code == 302
-    response = client.get("/admin/pages/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/account/two-factor/?next=/admin/pages/")
-
-
-def test_a_wrong_code_is_refused_with_a_message(client, staff, device):
-    client.force_login(staff)
-    response = client.post("/account/two-factor/", {"token": "000000", "next": "/admin/"})
-    assert response.status_code == 200
-    assert "That code is not right" in response.content.decode()
-    assert client.get("/admin/").status_code == 302
-
-
-def test_the_right_code_opens_the_admin(client, staff, device):
-    client.force_login(staff)
-    response = client.post("/account/two-factor/", {"token": _current_code(device), "next": "/admin/pages/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/pages/"
-    assert client.get("/admin/").status_code == 200
-
-
-def test_the_code_page_never_redirects_to_another_site(client, staff, device):
-    client.force_login(staff)
-    response = client.post("/account/two-factor/", {"token": _current_code(device), "next": "https://evil.example"})
-    assert response["Location"] == "/admin/"
-
-
-def test_staff_can_set_up_an_authenticator_app(client, staff):
-    client.force_login(staff)
-    page = client.get("/account/two-factor/setup/")
-    assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=staff, confirmed=False)
-    assert "<svg" in page.content.decode()
-    response = client.post("/account/two-factor/setup/", {"token": _current_code(device)})
-    assert response.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get("/admin/").status_code == 200
-
-
-def test_a_password_alone_cannot_replace_or_remove_the_device(client, staff, device):
-    client.force_login(staff)
-    assert client.get("/account/two-factor/setup/").status_code == 302
-    assert client.post("/account/two-factor/remove/").status_code == 403
-    assert TOTPDevice.objects.filter(user=staff, confirmed=True).count() == 1
-
-
-def test_people_without_admin_access_cannot_set_up_a_device(client, db):
-    learner = get_user_model().objects.create_user("someone", "someone@example.org", PASSWORD)
-    client.force_login(learner)
-    assert client.get("/account/two-factor/setup/").status_code == 403
-
-
 # --- CSRF -----------------------------------------------------------------------------------------
 
 
@@ -399,15 +324,3 @@ def test_a_server_error_in_production_shows_the_plain_page_and_logs_no_learner_d
     assert "ValueError" in result.stderr  # it was logged...
     assert "amina" not in result.stderr  # ...without the learner's details
     assert "E1 6AN" not in result.stderr
-
-
-def test_the_account_page_links_to_two_step_login(client, staff):
-    client.force_login(staff)
-    assert "/account/two-factor/setup/" in client.get("/admin/account/").content.decode()
-
-
-def test_other_staff_areas_can_require_the_code(client, staff, device, settings):
-    settings.TWO_FACTOR_PROTECTED_PREFIXES = ["/admin/", "/about/"]
-    client.force_login(staff)
-    assert client.get("/about/data/")["Location"] == "/account/two-factor/?next=/about/data/"
-    assert client.get("/").status_code == 200
