@@ -36,7 +36,7 @@ messages: install
 		-i ".venv/*" -i "tests/*" -i "node_modules/*" -i "scripts/*" -i "staticfiles/*" -i "esolplus/settings/*" \
 		-i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" -i "templates/account/*" -i "templates/two_factor/*" \
 		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/cms/*" -i "devtools/*" \
-		-i "finder/wagtail_hooks.py" \
+		-i "finder/wagtail_hooks.py" -i "finder/openreferral/*" \
 		-i "finder/geography/models.py" -i "esolplus/two_factor.py" -i "esolplus/spreadsheets.py" -i "esolplus/xlsx_census.py"
 
 run: install translations

@@ -1,5 +1,10 @@
-"""Open Referral UK 3.0 API: every endpoint validates offline against the published JSON schemas."""
+"""Open Referral UK 3.0 API: every endpoint validates offline against the published JSON schemas, the records
+say what the site says, only published listings appear, and ids survive moves and renames.
 
+Parameters, errors, CORS and query counts are in test_openreferral_parameters.py.
+"""
+
+import functools
 import json
 import uuid
 from pathlib import Path
@@ -9,43 +14,53 @@ from django.conf import settings
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from wagtail.models import PageViewRestriction
 
-from finder.models import ClassPage, Language, Level
-from finder.openreferral.ids import uid
-from tests.factories import ClassPageFactory, ProviderPageFactory, venue_at
+from finder.geography.models import District
+from finder.models import ClassPage, IndustrySector, Language, Level
+from finder.openreferral.ids import TAXONOMY_NAMESPACE, derived, service_at_location_id, term_uid
+from tests.factories import ClassPageFactory, ProviderPageFactory, WorkplaceOfferPageFactory, venue_at
 from tests.geodata import postcode_row
 
 pytestmark = pytest.mark.usefixtures("geography")
-SCHEMA_DIR = Path(settings.OPENREFERRAL_SCHEMA_DIR) / "schema"
 SCHEMA_URL = "https://openreferraluk.org/specifications/3.0/schema/"
 
 
-def _registry() -> Registry:
+@functools.cache
+def schema_registry() -> Registry:
+    """The one place the schemas are loaded: each file under its public address, so $refs resolve offline."""
+    schema_dir = Path(settings.OPENREFERRAL_SCHEMA_DIR) / "schema"
     resources = [
         (
             SCHEMA_URL + path.name,
             Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012),
         )
-        for path in SCHEMA_DIR.glob("*.json")
+        for path in schema_dir.glob("*.json")
     ]
     return Registry().with_resources(resources)
 
 
-REGISTRY = _registry()
+def validator_for(schema_name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        {"$ref": SCHEMA_URL + schema_name}, registry=schema_registry(), format_checker=FormatChecker()
+    )
 
 
 def assert_valid(data, schema_name: str):
-    validator = Draft202012Validator(
-        {"$ref": SCHEMA_URL + schema_name}, registry=REGISTRY, format_checker=FormatChecker()
-    )
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(validator_for(schema_name).iter_errors(data), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
 
 
 def get(client, path, **params):
+    """GET an API path; every response, good or bad, is JSON open to every origin."""
     response = client.get("/openreferral" + path, params)
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Content-Type"] == "application/json"
     return response
+
+
+def sid(page) -> str:
+    return str(page.oruk_id)
 
 
 @pytest.fixture
@@ -72,18 +87,31 @@ def classes():
     return {"peckham": peckham, "whitechapel": whitechapel, "online": online, "provider": provider}
 
 
+@pytest.fixture
+def offer(classes):
+    return WorkplaceOfferPageFactory(
+        parent=classes["provider"],
+        title="English for care staff",
+        sectors=[IndustrySector.objects.get(code="care")],
+        boroughs=[District.objects.get(name="Southwark")],
+        levels=[Level.objects.get(code="entry-2")],
+        contact_email="work@peckham.example.org",
+    )
+
+
 def test_api_details(client):
-    response = get(client, "/")
-    assert response.status_code == 200
-    assert_valid(response.json(), "api_details.json")
+    data = get(client, "/").json()
+    assert_valid(data, "api_details.json")
+    # The ORUK validator reads the version ("HSDS-UK-3.0") to choose the ORUK 3.0 OpenAPI description.
+    assert data["version"] == "HSDS-UK-3.0"
+    assert data["openapi_url"] == "https://openreferraluk.org/specifications/3.0/openapi.json"
 
 
 def test_services_list_and_detail(client, classes):
-    response = get(client, "/services")
-    data = response.json()
+    data = get(client, "/services").json()
     assert_valid(data, "service_list.json")
     assert data["total_items"] == 3
-    service = next(s for s in data["contents"] if s["id"] == uid("service", classes["peckham"].pk))
+    service = next(s for s in data["contents"] if s["id"] == sid(classes["peckham"]))
     assert [(s["freq"], s["byday"], s["opens_at"], s["closes_at"]) for s in service["schedules"]] == [
         ("WEEKLY", "TU", "18:00", "20:00"),
         ("WEEKLY", "TH", "18:00", "20:00"),
@@ -93,20 +121,23 @@ def test_services_list_and_detail(client, classes):
     assert {lang["code"] for lang in service["languages"]} == {"en", "ar"}
     assert service["contacts"][0]["phones"][0]["number"] == "020 7946 0001"
     assert service["organization"]["name"] == "Peckham Learning"
+    assert service["organization_id"] == sid(classes["provider"]) == service["organization"]["id"]
     codes = {a["taxonomy_term"]["code"] for a in service["attributes"]}
     assert codes == {"level:entry-1", "creche", "women-only", "strand:childcare"}
+    [at_venue] = service["service_at_locations"]
+    assert at_venue["location"]["addresses"][0]["postal_code"] == "SE15 5AA"
     detail = get(client, f"/services/{service['id']}")
     assert detail.status_code == 200
     assert_valid(detail.json(), "service.json")
     assert detail.json() == service
-    fee = get(client, f"/services/{uid('service', classes['whitechapel'].pk)}").json()
+    fee = get(client, f"/services/{sid(classes['whitechapel'])}").json()
     assert fee["cost_options"][0]["amount"] == 120
 
 
 def test_empty_optional_fields_are_left_out(client, classes):
-    service = get(client, f"/services/{uid('service', classes['online'].pk)}").json()
+    service = get(client, f"/services/{sid(classes['online'])}").json()
     assert "service_at_locations" not in service and "contacts" not in service
-    assert '""' not in json.dumps(service) and "[]" not in json.dumps(service)
+    assert '""' not in json.dumps(service) and "[]" not in json.dumps(service) and "null" not in json.dumps(service)
 
 
 def test_paging_search_modified_after_and_terms(client, classes):
@@ -117,37 +148,48 @@ def test_paging_search_modified_after_and_terms(client, classes):
     assert [s["name"] for s in data["contents"]] == ["Entry 1 with crèche"]
     assert get(client, "/services", modified_after="2100-01-01").json()["total_items"] == 0
     assert get(client, "/services", modified_after="2000-01-01T00:00:00Z").json()["total_items"] == 3
-    creche = uid("taxonomy_term", "creche")
+    creche = term_uid("taxonomy_term", "creche")
     assert [s["name"] for s in get(client, "/services", taxonomy_term_id=creche).json()["contents"]] == [
         "Entry 1 with crèche"
     ]
-    level_1 = uid("taxonomy_term", "level:level-1")
+    level_1 = term_uid("taxonomy_term", "level:level-1")
     assert get(client, "/services", taxonomy_term_id=level_1).json()["total_items"] == 1
 
 
 def test_service_at_locations_near_a_postcode(client, classes):
     data = get(client, "/service_at_locations", postcode="SE15 4QS", proximity="3000").json()
     assert_valid(data, "service_at_location_list.json")
-    assert [row["service_id"] for row in data["contents"]] == [uid("service", classes["peckham"].pk)]
+    assert [row["service_id"] for row in data["contents"]] == [sid(classes["peckham"])]
     row = data["contents"][0]
+    assert row["id"] == str(service_at_location_id(classes["peckham"].oruk_id)) != row["service_id"]
+    assert row["location_id"] == str(classes["peckham"].venue.oruk_id)
+    assert row["service"]["name"] == "Entry 1 with crèche" and "schedules" not in row["service"]
     expected = postcode_row("SE15 5AA")
     assert row["location"]["latitude"] == pytest.approx(float(expected["lat"]))
     assert row["location"]["addresses"][0]["postal_code"] == "SE15 5AA"
     wide = get(client, "/service_at_locations", postcode="SE15 4QS", proximity="20000").json()
     assert wide["total_items"] == 2
+    assert wide["contents"][0]["service_id"] == sid(classes["peckham"])  # nearest first
     everything = get(client, "/service_at_locations").json()
     assert everything["total_items"] == 2
-    detail = get(client, f"/service_at_locations/{row['id']}")
-    assert_valid(detail.json(), "service_at_location.json")
+    detail = get(client, f"/service_at_locations/{row['id']}").json()
+    assert_valid(detail, "service_at_location.json")
+    assert detail["service"]["schedules"] and "service_at_locations" not in detail["service"]
 
 
-def test_organizations(client, classes):
+def test_organizations(client, classes, offer):
     data = get(client, "/organizations").json()
     assert_valid(data, "organization_list.json")
     org = next(o for o in data["contents"] if o["name"] == "Peckham Learning")
-    detail = get(client, f"/organizations/{org['id']}")
-    assert_valid(detail.json(), "organization.json")
-    assert org["id"] == uid("organization", classes["provider"].pk)
+    assert org["id"] == sid(classes["provider"]) and "services" not in org
+    detail = get(client, f"/organizations/{org['id']}").json()
+    assert_valid(detail, "organization.json")
+    assert {s["id"] for s in detail["services"]} == {sid(classes["peckham"]), sid(offer)}
+    assert all("schedules" not in s and "organization" not in s for s in detail["services"])
+    full = get(client, f"/organizations/{org['id']}", full_service="true").json()
+    assert all(s["schedules"] for s in full["services"])
+    for service in full["services"]:
+        assert_valid(service | {"organization": org}, "service.json")
 
 
 def test_taxonomies_and_terms(client):
@@ -157,46 +199,136 @@ def test_taxonomies_and_terms(client):
     terms = get(client, "/taxonomy_terms", per_page=100).json()
     assert_valid(terms, "taxonomy_term_list.json")
     codes = {t["code"] for t in terms["contents"]}
-    assert {"level:pre-entry", "level:level-2", "creche", "women-only", "strand:arts"} <= codes
+    assert {"level:pre-entry", "level:level-2", "creche", "women-only", "strand:arts", "sector:care"} <= codes
     assert_valid(get(client, f"/taxonomy_terms/{terms['contents'][0]['id']}").json(), "taxonomy_term.json")
     top = get(client, "/taxonomy_terms", top_only="true").json()
-    assert {t["code"] for t in top["contents"]} == {"level", "childcare", "women-only", "strand"}
+    assert {t["code"] for t in top["contents"]} == {
+        "level",
+        "childcare",
+        "women-only",
+        "strand",
+        "workplace-offer",
+        "sector",
+    }
+    children = get(client, "/taxonomy_terms", parent_id=term_uid("taxonomy_term", "childcare")).json()
+    assert {t["code"] for t in children["contents"]} == {"creche", "childcare-support"}
 
 
-def test_ids_are_stable_uuids(classes):
-    first = uid("service", classes["peckham"].pk)
-    assert first == uid("service", classes["peckham"].pk)
-    assert uuid.UUID(first).version == 5
-    assert first != uid("location", classes["peckham"].pk)
+def test_workplace_offers_are_published_as_services(client, classes, offer):
+    data = get(client, "/services").json()
+    assert data["total_items"] == 4
+    service = next(s for s in data["contents"] if s["id"] == sid(offer))
+    detail = get(client, f"/services/{sid(offer)}").json()
+    assert_valid(detail, "service.json")
+    assert detail == service
+    assert detail["organization_id"] == sid(classes["provider"])
+    assert [area["name"] for area in detail["service_areas"]] == ["Southwark"]
+    assert detail["cost_options"][0]["option"] == offer.funding_and_cost
+    assert detail["schedules"][0]["description"] == offer.typical_length
+    assert {a["taxonomy_term"]["code"] for a in detail["attributes"]} == {
+        "workplace-offer",
+        "level:entry-2",
+        "sector:care",
+    }
+    assert "service_at_locations" not in detail
+    located = get(client, "/service_at_locations").json()["contents"]
+    assert sid(offer) not in {row["service_id"] for row in located}
+    assert get(client, f"/service_at_locations/{service_at_location_id(offer.oruk_id)}").status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("path", "params"),
-    [
-        ("/services", {"page": "-1"}),
-        ("/services", {"per_page": "100000"}),
-        ("/services", {"page": "abc"}),
-        ("/services", {"search": "a\x00b"}),
-        ("/services", {"modified_after": "yesterday"}),
-        ("/services", {"taxonomy_term_id": "not-a-uuid"}),
-        ("/service_at_locations", {"postcode": "ZZ99 9ZZ"}),
-        ("/service_at_locations", {"postcode": "<script>"}),
-        ("/service_at_locations", {"postcode": "E1 6AN", "proximity": "99999999"}),
-        ("/service_at_locations", {"proximity": "500"}),
-    ],
-)
-def test_bad_parameters_are_400_json(client, path, params):
-    response = get(client, path, **params)
-    assert response.status_code == 400
-    assert response.json()["message"]
+def test_ids_are_the_stored_uuids_and_survive_a_move_and_a_rename(client, classes):
+    page, old_provider, venue = classes["peckham"], classes["provider"], classes["peckham"].venue
+    # A row from before the ids were stored keeps the id published for it then (migration finder/0004).
+    published_before = uuid.uuid5(TAXONOMY_NAMESPACE, f"service:{page.pk}")
+    ClassPage.objects.filter(pk=page.pk).update(oruk_id=published_before)
+    before = get(client, f"/services/{published_before}").json()
+    new_provider = ProviderPageFactory(title="Southwark Adult Learning")
+
+    # The venue moves with the class and is renamed; the class is moved, renamed and published again.
+    venue.provider, venue.name = new_provider, "Peckham Library, 2nd floor"
+    venue.save()
+    page.refresh_from_db()
+    page.move(new_provider, pos="last-child")
+    page.refresh_from_db()
+    page.title, page.slug = "Entry 1 on Tuesdays and Thursdays", "entry-1-tue-thu"
+    page.save_revision().publish()
+
+    after = get(client, f"/services/{published_before}").json()
+    assert after["id"] == before["id"] == str(published_before)
+    assert after["name"] == "Entry 1 on Tuesdays and Thursdays"
+    assert (before["organization_id"], after["organization_id"]) == (sid(old_provider), sid(new_provider))
+    for records in ("schedules", "cost_options", "languages", "contacts", "attributes"):
+        assert [r["id"] for r in after[records]] == [r["id"] for r in before[records]]
+    assert after["service_at_locations"][0]["id"] == before["service_at_locations"][0]["id"]
+    location_before, location_after = (
+        before["service_at_locations"][0]["location"],
+        after["service_at_locations"][0]["location"],
+    )
+    assert location_after["id"] == location_before["id"] == str(venue.oruk_id)
+    assert location_after["addresses"][0]["id"] == location_before["addresses"][0]["id"]
+    assert location_after["addresses"][0]["id"] == derived(venue.oruk_id, "address")
 
 
-@pytest.mark.parametrize("path", ["/services/", "/organizations/", "/service_at_locations/", "/taxonomy_terms/"])
-def test_unknown_ids_are_404_json(client, classes, path):
-    for identifier in (str(uuid.uuid4()), "nope"):
-        response = get(client, path + identifier)
-        assert response.status_code == 404
-        assert response.json()["error"] == "not_found"
+def test_ids_are_uuids_unique_across_records(client, classes, offer):
+    service = get(client, f"/services/{sid(classes['peckham'])}").json()
+    found = []
+
+    def collect(value):
+        if isinstance(value, dict):
+            if "id" in value:
+                found.append(value["id"])
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect({key: value for key, value in service.items() if key != "attributes"})
+    assert all(uuid.UUID(identifier) for identifier in found)
+    assert len(found) == len(set(found))
+
+
+def test_only_published_listings_appear(client, classes):
+    provider = classes["provider"]
+    draft = ClassPageFactory(venue=venue_at("SE15 5AA", provider=provider), parent=provider, live=False)
+    unapproved_venue = venue_at("SE15 5AA", provider=provider, live=False)
+    waiting = ClassPageFactory(venue=unapproved_venue, parent=provider)
+    hidden_provider = ProviderPageFactory(title="Private pilot")
+    hidden = ClassPageFactory(venue=venue_at("E1 6AN", provider=hidden_provider), parent=hidden_provider)
+    PageViewRestriction.objects.create(page=hidden_provider, restriction_type="password", password="secret")
+
+    services = {s["id"] for s in get(client, "/services", per_page=100).json()["contents"]}
+    located = {s["service_id"] for s in get(client, "/service_at_locations", per_page=100).json()["contents"]}
+    organizations = {o["id"] for o in get(client, "/organizations", per_page=100).json()["contents"]}
+    for page in (draft, waiting, hidden):
+        assert sid(page) not in services | located
+        assert get(client, f"/services/{sid(page)}").status_code == 404
+    assert sid(hidden_provider) not in organizations
+    assert get(client, f"/organizations/{sid(hidden_provider)}").status_code == 404
+    assert sid(classes["peckham"]) in services
+
+
+def test_a_client_walking_the_api_as_the_validator_does_finds_every_record_valid(client, classes, offer):
+    """The ORUK validator reads page 1, the middle and the last page of each list, then each listed id."""
+    lists = {
+        "/services": ("service_list.json", "/services/", "service.json"),
+        "/service_at_locations": (
+            "service_at_location_list.json",
+            "/service_at_locations/",
+            "service_at_location.json",
+        ),
+        "/organizations": ("organization_list.json", "/organizations/", "organization.json"),
+        "/taxonomies": ("taxonomy_list.json", "/taxonomies/", "taxonomy.json"),
+        "/taxonomy_terms": ("taxonomy_term_list.json", "/taxonomy_terms/", "taxonomy_term.json"),
+    }
+    for path, (list_schema, detail_path, detail_schema) in lists.items():
+        first = get(client, path, per_page=2).json()
+        assert first["contents"], path
+        for number in {1, max(first["total_pages"] // 2, 1), first["total_pages"]}:
+            page = get(client, path, per_page=2, page=number).json()
+            assert_valid(page, list_schema)
+            for record in page["contents"]:
+                assert_valid(get(client, detail_path + record["id"]).json(), detail_schema)
 
 
 def test_the_validator_rejects_a_broken_record():
