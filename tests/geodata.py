@@ -1,19 +1,30 @@
-"""Read rows straight from ../shared/data/geo, so tests compare against the source files."""
+"""Read rows straight from the geography files the test database was loaded from, so tests compare with the
+source: settings.GEO_DATA_DIR, the committed fixture in tests/data/geo (or the full files in ../shared
+while a full_geodata test runs)."""
 
 import csv
 import gzip
 
 from django.conf import settings
 
+RECUT = "re-run tests/data/geo/cut_fixture.py (tests/data/geo/README.md)"
+
+
+def _first(rows, what: str) -> dict:
+    found = next(rows, None)
+    if found is None:
+        raise LookupError(f"{what} is not in {settings.GEO_DATA_DIR}; if it is a real London one, {RECUT}")
+    return found
+
 
 def postcode_row(postcode: str) -> dict:
     with gzip.open(settings.GEO_DATA_DIR / "london_postcodes.csv.gz", "rt", newline="") as handle:
-        return next(row for row in csv.DictReader(handle) if row["postcode"] == postcode)
+        return _first((row for row in csv.DictReader(handle) if row["postcode"] == postcode), postcode)
 
 
 def area_row(filename: str, code: str) -> dict:
     with (settings.GEO_DATA_DIR / filename).open(newline="") as handle:
-        return next(row for row in csv.DictReader(handle) if row["code"] == code)
+        return _first((row for row in csv.DictReader(handle) if row["code"] == code), f"{code} ({filename})")
 
 
 def place_rows(name: str) -> list[dict]:

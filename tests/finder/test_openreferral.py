@@ -4,16 +4,10 @@ say what the site says, only published listings appear, and ids survive moves an
 Parameters, errors, CORS and query counts are in test_openreferral_parameters.py.
 """
 
-import functools
 import json
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from wagtail.models import PageViewRestriction
 
 from finder.geography.models import District
@@ -21,29 +15,9 @@ from finder.models import ClassPage, IndustrySector, Language, Level
 from finder.openreferral.ids import TAXONOMY_NAMESPACE, derived, service_at_location_id, term_uid
 from tests.factories import ClassPageFactory, ProviderPageFactory, WorkplaceOfferPageFactory, venue_at
 from tests.geodata import postcode_row
+from tests.openreferral_schemas import validator_for
 
 pytestmark = pytest.mark.usefixtures("geography")
-SCHEMA_URL = "https://openreferraluk.org/specifications/3.0/schema/"
-
-
-@functools.cache
-def schema_registry() -> Registry:
-    """The one place the schemas are loaded: each file under its public address, so $refs resolve offline."""
-    schema_dir = Path(settings.OPENREFERRAL_SCHEMA_DIR) / "schema"
-    resources = [
-        (
-            SCHEMA_URL + path.name,
-            Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012),
-        )
-        for path in schema_dir.glob("*.json")
-    ]
-    return Registry().with_resources(resources)
-
-
-def validator_for(schema_name: str) -> Draft202012Validator:
-    return Draft202012Validator(
-        {"$ref": SCHEMA_URL + schema_name}, registry=schema_registry(), format_checker=FormatChecker()
-    )
 
 
 def assert_valid(data, schema_name: str):
