@@ -178,4 +178,8 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What the file holds"), choices=[("register", _("Registers")), ("assessments", _("Assessments"))]
     )
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv (saved as “CSV UTF-8”) or .xlsx file."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -1,26 +1,30 @@
 """Bulk import of a provider's classes from the CSV or XLSX template (docs/class-import-template.md).
 
-Every row is checked first. Only if every row is good are the classes created or updated, all in
-one transaction and all as drafts that wait for a coordinator's approval; otherwise nothing is
-written and each problem is reported with its row, column, value and reason.
+The file is read by esolplus.spreadsheets (limits, formats, dates). Every row is checked first. Only if
+every row is good are the classes created or updated, all in one transaction and all as drafts that wait
+for a coordinator's approval; otherwise nothing is written and each problem is reported with its row,
+column, value and reason.
 """
 
 import csv
 import datetime
 import io
+import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from esolplus.spreadsheets import ImportResult, Limits, SpreadsheetError, open_spreadsheet, parse_date
 from finder.models import ClassPage, ClassSession, Level, ProviderPage, TargetGroup, Venue
 
-MAX_ROWS = 1000
-MAX_BYTES = 5 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+MAX_ROWS = 1000  # classes in one file: more is a sign of the wrong file, and slow to check row by row
 
 # (column, required, example, help) — the template and the documentation are built from this list.
 COLUMNS = [
@@ -73,87 +77,12 @@ SESSION = re.compile(r"^\s*([A-Za-z]+)\s+(\d{1,2})[:.](\d{2})\s*(?:-|–|to)\s*(
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-
-@dataclass
-class ImportResult:
-    created: list[ClassPage] = field(default_factory=list)
-    updated: list[ClassPage] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
 class _Row:
     number: int
     page: ClassPage
     is_new: bool
     m2m: dict
     sessions: list[ClassSession]
-
-
-def read_rows(uploaded) -> list[tuple[int, dict]]:
-    """(row number as the spreadsheet shows it, {column: text}) for each non-empty row."""
-    name = (getattr(uploaded, "name", "") or "").lower()
-    data = uploaded.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ValueError(_("The file is too big. Split it into files of up to 5 MB."))
-    if name.endswith(".xlsx"):
-        table = _xlsx_table(data)
-    elif name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(_("Save the file as “CSV UTF-8” and upload it again.")) from None
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        raise ValueError(_("Upload the template as a .csv or .xlsx file."))
-    if not table:
-        raise ValueError(_("The file is empty."))
-    headers = [_header(cell) for cell in table[0]]
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {headers[i]: _text(cell) for i, cell in enumerate(cells) if i < len(headers) and headers[i]}
-        if any(values.values()):
-            rows.append((number, values))
-    if len(rows) > MAX_ROWS:
-        raise ValueError(_("The file has more than %(max)d classes. Split it into smaller files.") % {"max": MAX_ROWS})
-    return [(1, {"__headers__": headers}), *rows]
-
-
-def _xlsx_table(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged file
-        raise ValueError(_("This is not an Excel (.xlsx) file we can read. Use the template.")) from None
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def _header(cell) -> str:
-    return re.sub(r"[\s-]+", "_", _text(cell).lower())
-
-
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.datetime):
-        return cell.date().isoformat() if cell.time() == datetime.time.min else cell.isoformat(sep=" ")
-    if isinstance(cell, datetime.date):
-        return cell.isoformat()
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
 
 
 def _choice(choices, text: str):
@@ -176,33 +105,32 @@ def _boolean(text: str) -> bool:
 
 
 def _date(text: str) -> datetime.date | None:
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(_("Write the date as YYYY-MM-DD, like 2026-01-12."))
+    return parse_date(text) if text else None
 
 
-def _vocabulary(model, text: str, required: bool) -> list:
-    items = [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
-    if required and not items:
-        raise ValueError(_("Give at least one."))
-    by_key = {}
-    for row in model.objects.all():
-        by_key[row.code.lower()] = row
-        by_key[row.name.lower()] = row
-    found, unknown = [], []
-    for item in items:
-        (found if item.lower() in by_key else unknown).append(by_key.get(item.lower(), item))
-    if unknown:
-        known = ", ".join(row.name for row in model.objects.all())
-        raise ValueError(
-            _("We don't know %(unknown)s. Use: %(known)s.") % {"unknown": ", ".join(unknown), "known": known}
-        )
-    return found
+@dataclass
+class _Vocabulary:
+    """A table of terms (levels, target groups), looked up by code or name; read once per import."""
+
+    by_key: dict
+    names: str
+
+    @classmethod
+    def of(cls, model) -> "_Vocabulary":
+        rows = list(model.objects.all())
+        by_key = {key.lower(): row for row in rows for key in (row.code, row.name)}
+        return cls(by_key, ", ".join(row.name for row in rows))
+
+    def find(self, text: str, required: bool) -> list:
+        items = [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
+        if required and not items:
+            raise ValueError(_("Give at least one."))
+        unknown = [item for item in items if item.lower() not in self.by_key]
+        if unknown:
+            raise ValueError(
+                _("We don't know %(unknown)s. Use: %(known)s.") % {"unknown": ", ".join(unknown), "known": self.names}
+            )
+        return [self.by_key[item.lower()] for item in items]
 
 
 def _sessions(text: str) -> list[ClassSession]:
@@ -225,26 +153,32 @@ def _sessions(text: str) -> list[ClassSession]:
     return sessions
 
 
-def _check_headers(headers: list[str]) -> list[RowError]:
-    errors = [
-        RowError(1, header, header, _("This is not a column of the template."))
-        for header in headers
-        if header and header not in COLUMN_NAMES
-    ]
-    errors += [
-        RowError(1, name, "", _("This column is missing. Use the template."))
-        for name in COLUMN_NAMES
-        if name in REQUIRED and name not in headers
-    ]
-    return errors
+def _check_headers(headers: list[str], result: ImportResult) -> None:
+    for header in headers:
+        if header and header not in COLUMN_NAMES:
+            result.add_error(1, header, header, _("This is not a column of the template."))
+    for name in COLUMN_NAMES:
+        if name in REQUIRED and name not in headers:
+            result.add_error(1, name, "", _("This column is missing. Use the template."))
 
 
-def _build_row(provider: ProviderPage, number: int, values: dict, venues: dict, errors: list[RowError]) -> _Row | None:
+@dataclass
+class _Context:
+    """What every row is checked against, read once per import."""
+
+    provider: ProviderPage
+    venues: dict
+    levels: _Vocabulary
+    target_groups: _Vocabulary
+
+
+def _build_row(context: _Context, number: int, values: dict, result: ImportResult) -> _Row | None:
     """Turn one row into an unsaved page (or the draft of an existing one), collecting errors."""
-    row_errors: list[RowError] = []
+    provider = context.provider
+    row_errors: list[tuple[str, str]] = []
 
     def fail(column, reason):
-        row_errors.append(RowError(number, column, values.get(column, ""), str(reason)))
+        row_errors.append((column, str(reason)))
 
     for name in REQUIRED:
         if not values.get(name):
@@ -301,16 +235,19 @@ def _build_row(provider: ProviderPage, number: int, values: dict, venues: dict, 
             fail("capacity", _("Write the class size as a whole number, like 16."))
     if "venue" in values:
         if values["venue"]:
-            venue = venues.get(values["venue"].strip().lower())
+            venue = context.venues.get(values["venue"].strip().lower())
             if venue is None:
                 fail("venue", _("None of your venues has this name. Add the venue first, then import again."))
             fields["venue"] = venue
         else:
             fields["venue"] = None
-    for name, model, required in (("levels", Level, True), ("target_groups", TargetGroup, False)):
+    for name, vocabulary, required in (
+        ("levels", context.levels, True),
+        ("target_groups", context.target_groups, False),
+    ):
         if name in values:
             try:
-                m2m[name] = _vocabulary(model, values[name], required)
+                m2m[name] = vocabulary.find(values[name], required)
             except ValueError as error:
                 fail(name, error)
     if values.get("sessions"):
@@ -332,62 +269,88 @@ def _build_row(provider: ProviderPage, number: int, values: dict, venues: dict, 
                 column = name if name in COLUMN_NAMES else ("reference" if name == "slug" else "title")
                 for message in messages:
                     fail(column, message)
-    errors.extend(row_errors)
+    for column, reason in row_errors:
+        result.add_error(number, column, values.get(column, ""), reason)
     if row_errors:
         return None
     return _Row(number=number, page=page, is_new=existing is None, m2m=m2m, sessions=sessions)
 
 
 def import_classes(provider: ProviderPage, uploaded, user=None) -> ImportResult:
-    """Validate every row, then write all of them as drafts, or none."""
-    result = ImportResult()
+    """Validate every row, then write all of them as drafts, or none.
+
+    The provider's page is locked for the whole import, so two imports into one provider (a double click,
+    two editors at once) run one after the other: the second reads the file only after the first has saved,
+    finds its classes and updates them rather than adding them twice. A database that can't wait for the
+    lock (SQLite) fails the second write instead, and that import is told to try again.
+    """
     try:
-        table = read_rows(uploaded)
-    except ValueError as error:
-        result.errors.append(RowError(1, "", getattr(uploaded, "name", ""), str(error)))
-        return result
-    headers = table[0][1]["__headers__"]
-    result.errors += _check_headers(headers)
-    if result.errors:
-        return result
-    if len(table) == 1:
-        result.errors.append(RowError(2, "", "", _("The file has no classes in it.")))
-        return result
-
-    venues = {venue.name.strip().lower(): venue for venue in Venue.objects.filter(provider=provider)}
-    rows: list[_Row] = []
-    seen: dict[str, int] = {}
-    for number, values in table[1:]:
-        key = slugify(values.get("reference") or values.get("title", ""))
-        if key and key in seen:
-            result.errors.append(
-                RowError(
-                    number, "title", values.get("title", ""), _("Row %(row)d has the same class.") % {"row": seen[key]}
-                )
+        with transaction.atomic():
+            provider = ProviderPage.objects.select_for_update().get(pk=provider.pk)
+            result, rows = _check(provider, uploaded)
+            if result.ok:
+                _save(provider, rows, user, result)
+            return result
+    except (IntegrityError, OperationalError):
+        logger.warning("A class import into provider %s met another write to it", provider.pk, exc_info=True)
+        return ImportResult.refused(
+            _(
+                "Someone else is importing classes for this provider right now. "
+                "Wait a minute, then upload the file again."
             )
-            continue
-        seen[key] = number
-        row = _build_row(provider, number, values, venues, result.errors)
-        if row:
-            rows.append(row)
-    if result.errors:
-        return result
+        )
 
-    with transaction.atomic():
-        for row in rows:
-            page = row.page
-            if row.sessions:
-                page.sessions = row.sessions
-            if row.is_new:
-                page.live = False
-                page.has_unpublished_changes = True
-                provider.add_child(instance=page)
-                page.save_revision(user=user, log_action="wagtail.create")
-                result.created.append(page)
-            else:
-                page.save_revision(user=user, log_action=True)
-                result.updated.append(page)
-    return result
+
+def _check(provider: ProviderPage, uploaded) -> tuple[ImportResult, list[_Row]]:
+    result, rows = ImportResult(), []
+    try:
+        with open_spreadsheet(uploaded, Limits.from_settings(max_rows=MAX_ROWS)) as sheet:
+            _check_headers(sheet.headers, result)
+            if not result.ok:
+                return result, []
+            context = _Context(
+                provider=provider,
+                venues={venue.name.strip().lower(): venue for venue in Venue.objects.filter(provider=provider)},
+                levels=_Vocabulary.of(Level),
+                target_groups=_Vocabulary.of(TargetGroup),
+            )
+            seen: dict[str, int] = {}
+            for line in sheet.rows():
+                values = line.values
+                if line.errors:
+                    result.extend(line.errors)
+                    continue
+                key = slugify(values.get("reference") or values.get("title", ""))
+                if key and key in seen:
+                    reason = _("Row %(row)d has the same class.") % {"row": seen[key]}
+                    result.add_error(line.number, "title", values.get("title", ""), reason)
+                    continue
+                seen[key] = line.number
+                row = _build_row(context, line.number, values, result)
+                if row:
+                    rows.append(row)
+    except SpreadsheetError as error:
+        return error.result(), []
+    if result.ok and not rows:
+        result.add_error(2, "", "", _("The file has no classes in it."))
+    return result, rows
+
+
+def _save(provider: ProviderPage, rows: list[_Row], user, result: ImportResult) -> None:
+    for row in rows:
+        page = row.page
+        if row.sessions:
+            page.sessions = row.sessions
+        if row.is_new:
+            page.live = False
+            page.has_unpublished_changes = True
+            provider.add_child(instance=page)
+            page.save_revision(user=user, log_action="wagtail.create")
+            result.created += 1
+        else:
+            page.save_revision(user=user, log_action=True)
+            result.updated += 1
+    result.rows = len(rows)
 
 
 def template_rows() -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""Services: the audit log, the register, CSV imports (all or nothing) and UK GDPR duties."""
+"""Services: the audit log, the register and UK GDPR duties (imports: tests/evaluation/test_imports.py)."""
 
 import datetime
 import json
@@ -16,7 +16,6 @@ from evaluation.services import (
     register_learner,
     take_register,
 )
-from evaluation.services.imports import import_assessments, import_registers
 from tests.evaluation.factories import (
     TERM_START,
     EnrolmentFactory,
@@ -95,55 +94,6 @@ def test_survey_answers_are_checked_against_value_labels(world):
         record_survey(None, learner, instrument, wave="baseline", date=TERM_START, answers={"belonging": 9})
     response = record_survey(None, learner, instrument, wave="baseline", date=TERM_START, answers={"belonging": 3})
     assert response.answers.get().value == 3
-
-
-def test_register_import_is_all_or_nothing_with_a_row_by_row_report(world):
-    cohort, enrolment = world["cohort_a1"], world["enrolment_a1"]
-    SessionFactory(cohort=cohort, date=TERM_START)
-    SessionFactory(cohort=cohort, date=TERM_START + WEEK)
-    bad = (
-        "enrolment_id,session_date,status\n"
-        f"{enrolment.id},{TERM_START},present\n"
-        f"{world['enrolment_a2'].id},{TERM_START},present\n"
-        f"{enrolment.id},31/01/2025,here\n"
-    ).encode()
-    result = import_registers(world["staff1"], cohort, bad)
-    assert not result.ok
-    assert [row for row, _message in result.errors] == [3, 4, 4]
-    assert not Attendance.objects.exists()
-    good = (
-        "enrolment_id,session_date,status\n"
-        f"{enrolment.id},{TERM_START},present\n"
-        f"{enrolment.id},{TERM_START + WEEK},late\n"
-    )
-    result = import_registers(world["staff1"], cohort, good.encode())
-    assert result.ok and Attendance.objects.count() == 2
-    assert AuditEntry.objects.filter(action="import").count() == 1
-
-
-def test_assessment_import_rejects_a_file_with_any_bad_row(world):
-    cohort, enrolment = world["cohort_a1"], world["enrolment_a1"]
-    data = (
-        "enrolment_id,stage,skill,level,date\n"
-        f"{enrolment.id},initial,reading,entry-1,{TERM_START}\n"
-        f"{enrolment.id},final,cooking,entry-9,{TERM_START}\n"
-    )
-    result = import_assessments(world["staff1"], cohort, data.encode())
-    assert [row for row, _message in result.errors] == [3, 3]
-    assert not Assessment.objects.exists()
-    assert import_assessments(world["staff1"], cohort, b"name\nx\n").errors[0][0] == 1
-
-
-def test_the_import_screen_reports_errors_without_saving(client, world):
-    client.force_login(world["staff1"])
-    upload = ("register.csv", b"enrolment_id,session_date,status\n999,2025-01-06,present\n", "text/csv")
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = client.post(
-        reverse("evaluation:import", args=[world["cohort_a1"].id]),
-        {"kind": "register", "file": SimpleUploadedFile(*upload)},
-    )
-    assert response.status_code == 200 and "Row 2" in response.text
 
 
 def test_erasure_deletes_identity_and_enquiry_and_keeps_pseudonymous_records(client, world):
@@ -251,16 +201,3 @@ def test_staff_enrol_a_learner_from_an_enquiry_through_the_screen(client, world)
     assert identity.enquiry == enquiry and identity.learner.provider == cohort.provider
     assert identity.learner.enrolments.get().cohort == cohort
     assert identity.learner.consents.get().research is True
-
-
-@pytest.mark.parametrize("enrolment_id", ["²", "9" * 40])
-def test_an_enrolment_id_that_is_not_a_plain_number_is_reported_not_a_server_error(world, enrolment_id):
-    """ "²" counts as a digit for str.isdigit() but int() refuses it (found by tests/esolplus/test_fuzz.py)."""
-    files = {
-        import_registers: f"enrolment_id,session_date,status\n{enrolment_id},{TERM_START},present\n",
-        import_assessments: f"enrolment_id,stage,skill,level,date\n{enrolment_id},initial,speaking,1,{TERM_START}\n",
-    }
-    for importer, data in files.items():
-        result = importer(world["staff1"], world["cohort_a1"], data.encode())
-        assert not result.ok
-        assert result.errors[0][0] == 2

@@ -3,12 +3,16 @@
 import csv
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from devtools import spreadsheet_abuse as abuse
+from finder.cms import class_import
 from finder.cms.class_import import COLUMN_NAMES, import_classes
 from finder.models import ClassPage
 from tests.factories import ClassPageFactory, VenueFactory, provider_with_editor
@@ -126,7 +130,7 @@ def test_existing_class_is_updated_as_a_draft(alpha):
     rows = [{**GOOD_ROWS[0], "reference": "e1-mornings", "title": "Entry 1 mornings (new times)"}]
     result = import_classes(alpha.provider, csv_file(rows), user=alpha.editor)
     assert result.ok, result.errors
-    assert result.updated == [live] and not result.created
+    assert (result.created, result.updated) == (0, 1)
     page = ClassPage.objects.get(pk=live.pk)
     assert page.live and page.title == "Entry 1 mornings"  # still the approved version on the site
     assert page.has_unpublished_changes
@@ -204,3 +208,109 @@ def test_a_provider_id_too_large_for_the_database_is_refused_as_a_bad_choice(cli
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not ClassPage.objects.child_of(alpha.provider).exists()
+
+
+def long_summary():
+    return "classes.csv", csv_file([{**GOOD_ROWS[1], "summary": "x" * 131_073}]).read()
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (abuse.ABUSE_CASES["10 MB CSV"], "bigger than 5 MB"),
+        (abuse.xlsx_declaring, "1,048,576 rows long"),
+        (lambda: abuse.xlsx_with_empty_rows(declared=False), "empty rows"),
+        (abuse.xlsx_truncated, "damaged, incomplete"),
+        (long_summary, "more than 10,000 characters"),
+    ],
+    ids=["10 MB CSV", "huge declared sheet", "600,000 empty rows", "truncated XLSX", "131,073-character field"],
+)
+def test_abusive_files_get_a_message_on_the_page_not_a_server_error(client, alpha, build, message):
+    name, data = build()
+    client.login(username="alpha", password="pw")
+    response = client.post(
+        reverse("finder_import_classes"),
+        {"provider": alpha.provider.pk, "file": SimpleUploadedFile(name.replace("register", "classes"), data)},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ClassPage.objects.exists()
+
+
+def test_more_than_a_thousand_classes_are_refused(alpha):
+    rows = [{**GOOD_ROWS[1], "title": f"Class {n}"} for n in range(1001)]
+    result = import_classes(alpha.provider, csv_file(rows), user=alpha.editor)
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (1002, "The file has more than 1,000 rows. Split it into smaller files and upload each one.")
+    ]
+
+
+def test_formulas_are_reported_with_their_row_and_column(alpha):
+    result = import_classes(alpha.provider, csv_file([{**GOOD_ROWS[1], "summary": "=1+1"}]), user=alpha.editor)
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "summary", "=1+1")]
+
+
+def test_the_same_file_twice_updates_the_classes_rather_than_adding_them_again(alpha):
+    first = import_classes(alpha.provider, csv_file(GOOD_ROWS), user=alpha.editor)
+    second = import_classes(alpha.provider, csv_file(GOOD_ROWS), user=alpha.editor)
+    assert (first.created, first.updated, second.created, second.updated) == (2, 0, 0, 2)
+    assert ClassPage.objects.child_of(alpha.provider).count() == 2
+
+
+def test_a_clash_with_another_write_is_reported_and_nothing_is_kept(alpha, monkeypatch):
+    """What the database says when another import wrote the same pages first (SQLite has no row locks)."""
+    save = class_import._save
+
+    def save_then_clash(*args):
+        save(*args)
+        raise IntegrityError("UNIQUE constraint failed: wagtailcore_page.path")
+
+    monkeypatch.setattr(class_import, "_save", save_then_clash)
+    result = import_classes(alpha.provider, csv_file(GOOD_ROWS), user=alpha.editor)
+    assert [e.reason for e in result.errors] == [
+        "Someone else is importing classes for this provider right now. Wait a minute, then upload the file again."
+    ]
+    assert not ClassPage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_imports_of_the_same_file_at_once_give_two_clear_outcomes(alpha, monkeypatch):
+    """Two threads, two database connections. On PostgreSQL the second waits for the first's lock on the
+    provider and then updates the classes it added; on SQLite the second may be told to try again instead.
+    Either way no class is added twice and nothing raises."""
+    started, inside = threading.Event(), threading.Event()
+    check = class_import._check
+
+    def slow_check(provider, uploaded):
+        if not inside.is_set():  # the first one in holds the lock until the other has begun
+            inside.set()
+            started.wait(timeout=5)
+        return check(provider, uploaded)
+
+    monkeypatch.setattr(class_import, "_check", slow_check)
+    outcomes = []
+
+    def run(signal):
+        try:
+            signal.set()
+            outcomes.append(import_classes(alpha.provider, csv_file(GOOD_ROWS[1:]), user=alpha.editor))
+        except Exception as error:  # a server error, which the assertions below report
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=run, args=(threading.Event(),))
+    first.start()
+    inside.wait(timeout=5)
+    second = threading.Thread(target=run, args=(started,))
+    second.start()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    busy = "Someone else is importing classes for this provider right now"
+    assert len(outcomes) == 2
+    assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    assert any(outcome.ok for outcome in outcomes)
+    assert all(outcome.ok or busy in outcome.errors[0].reason for outcome in outcomes), outcomes
+    if connection.vendor == "postgresql":  # the second waited for the lock, then updated the class
+        assert sorted((o.created, o.updated) for o in outcomes) == [(0, 1), (1, 0)]
+    assert ClassPage.objects.child_of(alpha.provider).count() == 1
