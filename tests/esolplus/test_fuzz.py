@@ -76,6 +76,7 @@ url_paths = st.one_of(
 OWN_PROVIDER = "{provider}"
 OWN_COHORT = "{cohort}"
 LIVE_CLASS = "{class}"
+LIVE_SERVICE = "{service}"  # the same class's Open Referral id
 
 
 def table_rows(columns: list[str]) -> st.SearchStrategy[list[list[str]]]:
@@ -148,7 +149,13 @@ ENDPOINTS = [
     Endpoint("any-path", "get", url_paths, form_data("where", "page")),
     Endpoint("set-language", "post", fixed("/i18n/setlang/"), form_data("language", "next")),
     Endpoint("admin-login", "post", fixed("/admin/login/"), form_data("username", "password", "next")),
-    Endpoint("two-factor-code", "post", fixed("/account/two-factor/"), form_data("token", "next"), login="staff"),
+    Endpoint(
+        "two-factor-code",
+        "post",
+        fixed("/account/two_factor/verify/"),
+        form_data("verify_view-current_step", "token-otp_token", "backup-otp_token", "wizard_goto_step", "next"),
+        login="staff",
+    ),
     Endpoint(
         "class-import",
         "post",
@@ -212,7 +219,7 @@ ENDPOINTS = [
                 "/openreferral/organizations",
                 "/openreferral/taxonomies",
                 "/openreferral/taxonomy_terms",
-                f"/openreferral/services/{LIVE_CLASS}",
+                f"/openreferral/services/{LIVE_SERVICE}",
             ]
         ),
         form_data("page", "per_page", "search", "modified_after", "taxonomy_term_id", "postcode", "proximity"),
@@ -232,13 +239,18 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or math.ceil(TOTAL_REQUESTS 
 def log_in(client, role: str, request) -> dict[str, str]:
     """Log the client in as ``role``; the placeholders' values for what that person may use."""
     if role == "staff":
-        client.force_login(get_user_model().objects.create_superuser("fuzz-staff", "s@example.org", "not-a-pw-1"))
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        staff = get_user_model().objects.create_superuser("fuzz-staff", "s@example.org", "not-a-pw-1")
+        TOTPDevice.objects.create(user=staff, name="default")  # so that the code page takes the codes
+        client.force_login(staff)
         return {}
     request.getfixturevalue("geography")
     if role == "learner":
         from tests.factories import ClassPageFactory, venue_at
 
-        return {LIVE_CLASS: str(ClassPageFactory(venue=venue_at("E1 6AW")).pk)}
+        page = ClassPageFactory(venue=venue_at("E1 6AW"))
+        return {LIVE_CLASS: str(page.pk), LIVE_SERVICE: str(page.oruk_id)}
     if role == "provider-editor":
         from tests.factories import provider_with_editor
 
