@@ -121,31 +121,10 @@ def _load(stdout) -> list[tuple[str, str, str]]:
         "languages": list(Language.objects.all()),
         "sectors": list(IndustrySector.objects.all()),
     }
-    names = sorted(boroughs)
     setups = []
     with transaction.atomic():
-        for index, (name, kind, home) in enumerate(PROVIDERS):
-            served = [boroughs[home], *(boroughs[b] for b in rng.sample(names, 2) if b != home)]
-            setup = setup_provider(
-                name,
-                editor_username=f"editor-{slugify(name)[:30]}",
-                coordination=coordination,
-                summary=_summary(kind, boroughs[home].name),
-                provider_m2m={
-                    "boroughs_served": served,
-                    "staff_languages": rng.sample(vocab["languages"], 3),
-                },
-                provider_fields={
-                    "organisation_type": kind,
-                    "phone": f"020 7946 {index:04d}",
-                    "email": f"esol@{slugify(name)[:30]}.example.org",
-                    "website": f"https://{slugify(name)[:30]}.example.org",
-                    "address": f"{rng.randint(1, 200)} {rng.choice(STREETS)}\nLondon",
-                    "accreditation_notes": "Matrix accredited." if kind == "college" else "",
-                    "funding_notes": "Funded by the Mayor of London's Adult Skills Fund.",
-                },
-            )
-            setups.append((setup, served))
+        for index, entry in enumerate(PROVIDERS):
+            setups.append(set_up_demo_provider(rng, index, entry, boroughs, vocab["languages"], coordination))
 
         for setup, served in setups:
             provider = setup.provider
@@ -169,6 +148,30 @@ def _load(stdout) -> list[tuple[str, str, str]]:
         ("ESOL coordinator", "coordinator", DEMO_PASSWORD),
         (f"Provider editor ({first.provider.title})", "editor", DEMO_PASSWORD),
     ]
+
+
+def set_up_demo_provider(rng, index: int, entry: tuple[str, str, str], boroughs: dict, languages: list, coordination):
+    """One demo provider, set up through ``setup_provider`` as a coordinator would; returns it and the boroughs
+    it serves. The provider-boundary tests call this too, so they test the demo's own set-up."""
+    name, kind, home = entry
+    served = [boroughs[home], *(boroughs[b] for b in rng.sample(sorted(boroughs), 2) if b != home)]
+    setup = setup_provider(
+        name,
+        editor_username=f"editor-{slugify(name)[:30]}",
+        coordination=coordination,
+        summary=_summary(kind, boroughs[home].name),
+        provider_m2m={"boroughs_served": served, "staff_languages": rng.sample(languages, 3)},
+        provider_fields={
+            "organisation_type": kind,
+            "phone": f"020 7946 {index:04d}",
+            "email": f"esol@{slugify(name)[:30]}.example.org",
+            "website": f"https://{slugify(name)[:30]}.example.org",
+            "address": f"{rng.randint(1, 200)} {rng.choice(STREETS)}\nLondon",
+            "accreditation_notes": "Matrix accredited." if kind == "college" else "",
+            "funding_notes": "Funded by the Mayor of London's Adult Skills Fund.",
+        },
+    )
+    return setup, served
 
 
 def _summary(kind: str, borough: str) -> str:

@@ -64,3 +64,23 @@ def identity_visible_learners(user) -> QuerySet[Learner]:
 
 def can_see_identity(user, learner: Learner) -> bool:
     return may_see_identity(user, learner.provider_id)
+
+
+def learner_label(user, learner: Learner) -> str:
+    """How a learner is named on every screen: their name for their own provider's staff, else (coordinators,
+    evaluators, other providers' staff, or once the identity is erased) their pseudonym."""
+    identity = getattr(learner, "identity", None) if can_see_identity(user, learner) else None
+    return identity.full_name if identity else str(learner)
+
+
+def labelled_enrolments(user, enrolments) -> list[Enrolment]:
+    """Enrolments with ``label`` set by ``learner_label``, sorted by it (never by a name the user may not see)."""
+    enrolments = list(enrolments)
+    for enrolment in enrolments:
+        enrolment.label = learner_label(user, enrolment.learner)
+    return sorted(enrolments, key=lambda enrolment: enrolment.label.casefold())
+
+
+def can_see_enquirers(user, cohort: Cohort) -> bool:
+    """Who enquired about a cohort's class (names, phones) is identity too: only that provider's staff."""
+    return may_see_identity(user, cohort.provider_id)

@@ -47,6 +47,7 @@ from .publishing import publish
 from .services.imports import import_assessments, import_registers
 
 staff_login_required = login_required(login_url="wagtailadmin_login")
+MAX_ID = 2**63 - 1  # a longer number in a query string is no record: "not found", not a server error
 T = "pages/evaluation/"
 
 
@@ -62,8 +63,10 @@ def home(request):
 @staff_login_required
 def cohort_detail(request, cohort_id: int):
     cohort = get_object_or_404(access.recordable_cohorts(request.user).select_related("pilot"), pk=cohort_id)
-    enrolments = cohort.enrolments.select_related("learner__identity").order_by("learner__identity__full_name")
-    enquiries = Enquiry.objects.filter(class_page_id=cohort.class_page_id).exclude(status=Enquiry.Status.ENROLLED)
+    enrolments = access.labelled_enrolments(request.user, cohort.enrolments.select_related("learner__identity"))
+    enquiries = Enquiry.objects.none()
+    if access.can_see_enquirers(request.user, cohort):
+        enquiries = Enquiry.objects.filter(class_page_id=cohort.class_page_id).exclude(status=Enquiry.Status.ENROLLED)
     return render(
         request,
         T + "cohort.html",
@@ -80,21 +83,15 @@ def schedule_sessions(request, cohort_id: int):
     return redirect("evaluation:cohort", cohort_id=cohort.id)
 
 
-def _label(enrolment) -> str:
-    identity = getattr(enrolment.learner, "identity", None)
-    return identity.full_name if identity else _("Learner %(id)s") % {"id": enrolment.learner_id}
-
-
 @staff_login_required
 def take_register(request, session_id: int):
     session = get_object_or_404(access.recordable_sessions(request.user).select_related("cohort"), pk=session_id)
-    enrolments = list(
+    enrolments = access.labelled_enrolments(
+        request.user,
         session.cohort.enrolments.filter(start_date__lte=session.date)
         .exclude(actual_end_date__lt=session.date)
-        .select_related("learner__identity")
+        .select_related("learner__identity"),
     )
-    for enrolment in enrolments:
-        enrolment.label = _label(enrolment)
     marks = dict(session.attendance.values_list("enrolment_id", "status"))
     form = RegisterForm(request.POST or None, enrolments=enrolments, marks=marks)
     if request.method == "POST" and form.is_valid():
@@ -109,8 +106,12 @@ def enrol_learner(request, cohort_id: int):
     """Add a learner (from an enquiry when there was one) and enrol them on the cohort."""
     cohort = get_object_or_404(access.recordable_cohorts(request.user), pk=cohort_id)
     enquiry = None
-    if request.GET.get("enquiry"):
-        enquiry = get_object_or_404(Enquiry, pk=request.GET["enquiry"], class_page_id=cohort.class_page_id)
+    enquiry_id = request.GET.get("enquiry", "")
+    if enquiry_id:
+        known = enquiry_id.isdecimal() and int(enquiry_id) <= MAX_ID
+        if not (known and access.can_see_enquirers(request.user, cohort)):
+            raise Http404
+        enquiry = get_object_or_404(Enquiry, pk=int(enquiry_id), class_page_id=cohort.class_page_id)
     initial_identity = {"full_name": enquiry.name, "phone": enquiry.phone, "email": enquiry.email} if enquiry else {}
     data = request.POST or None
     forms_ = {
@@ -138,7 +139,8 @@ def enrol_learner(request, cohort_id: int):
 @staff_login_required
 def enrolment_detail(request, enrolment_id: int):
     enrolment = get_object_or_404(
-        access.recordable_enrolments(request.user).select_related("cohort__pilot", "learner"), pk=enrolment_id
+        access.recordable_enrolments(request.user).select_related("cohort__pilot", "learner__identity"),
+        pk=enrolment_id,
     )
     action = request.POST.get("action")
     data = request.POST or None
@@ -167,7 +169,7 @@ def enrolment_detail(request, enrolment_id: int):
         T + "enrolment.html",
         {
             "enrolment": enrolment,
-            "label": _label(enrolment),
+            "label": access.learner_label(request.user, enrolment.learner),
             "assessments": enrolment.assessments.all(),
             "goals": enrolment.goals.all(),
             "can_see_identity": access.can_see_identity(request.user, enrolment.learner),
@@ -260,7 +262,7 @@ def import_csv(request, cohort_id: int):
     result = None
     if request.method == "POST" and form.is_valid():
         importer = import_registers if form.cleaned_data["kind"] == "register" else import_assessments
-        result = importer(request.user, cohort, form.cleaned_data["file"].read())
+        result = importer(request.user, cohort, form.cleaned_data["file"])
         if result.ok:
             messages.success(request, _("%(rows)s rows imported.") % {"rows": result.rows})
             return redirect("evaluation:cohort", cohort_id=cohort.id)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from esolplus.models import HomePage
+from finder.cms.venue_places import place_venue
 from finder.geography.postcodes import format_postcode
 from finder.models import (
     ClassPage,
@@ -77,7 +78,7 @@ class ProviderPageFactory(PageFactory):
 
 
 class VenueFactory(factory.django.DjangoModelFactory):
-    """A venue at a real postcode; coordinates and borough come from the shared geography."""
+    """A live (approved) venue at a real postcode, placed as the venue form places it."""
 
     provider = factory.SubFactory(ProviderPageFactory)
     name = factory.Sequence(lambda n: f"Community Centre {n}")
@@ -90,7 +91,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        venue = model_class(*args, **kwargs)
+        venue = place_venue(model_class(*args, **kwargs))
         venue.full_clean()
         venue.save()
         return venue

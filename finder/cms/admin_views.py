@@ -160,7 +160,7 @@ def import_classes(request):
             messages.success(
                 request,
                 _("Imported %(created)d new and %(updated)d changed classes as drafts. Submit them for approval.")
-                % {"created": len(result.created), "updated": len(result.updated)},
+                % {"created": result.created, "updated": result.updated},
             )
             return redirect("wagtailadmin_explore", provider.pk)
         messages.error(request, _("Nothing was imported. Correct the rows below and upload the file again."))

@@ -1,29 +1,33 @@
 """Learners' enquiries in the Wagtail admin: each provider's editors see only their own classes' enquiries.
 
 A user sees an enquiry when they can edit its class page (Wagtail page permissions), so a provider's
-editor group with edit rights on its ProviderPage sees just that provider's enquiries. Superusers and
-the "ESOL coordinators" group see every enquiry. Editors also need the "change enquiry" model
-permission to open the listing at all.
+editor group with edit rights on its ProviderPage sees just that provider's enquiries; coordinators see every
+enquiry. The rule is a permission policy, so Wagtail's own screens that ask the policy (listing, chooser, bulk
+actions, history, reports) apply it too; the views below also answer "not found" for anyone else's enquiry
+before loading it. Editors also need the "change enquiry" model permission to open the listing at all.
 """
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from esolplus.roles import is_coordinator
+from esolplus.roles import is_coordinator, is_signed_in
+from finder.cms.boundary import valid_ids
 from finder.models import ClassPage, Enquiry
 
 
 def enquiries_visible_to(user) -> QuerySet:
     """The enquiries a user may see: all for coordinators, else those for classes they can edit."""
     enquiries = Enquiry.objects.select_related("class_page")
-    if not user.is_active:
+    if not is_signed_in(user):
         return enquiries.none()
     if is_coordinator(user):
         return enquiries
@@ -31,31 +35,71 @@ def enquiries_visible_to(user) -> QuerySet:
     return enquiries.filter(class_page__in=editable.type(ClassPage).values("pk"))
 
 
+def is_visible(user, pk) -> bool:
+    return enquiries_visible_to(user).filter(pk__in=valid_ids([pk])).exists()
+
+
+class EnquiryPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions say what a user may do to enquiries; the class they are for says which enquiries."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and is_visible(user, instance.pk)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return Enquiry.objects.none()
+        return enquiries_visible_to(user)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        users = self.users_with_any_permission(actions)
+        return users.filter(pk__in=[user.pk for user in users if is_visible(user, instance.pk)])
+
+
+enquiry_policy = EnquiryPermissionPolicy(Enquiry)
+register_permission_policy(Enquiry, enquiry_policy)
+
+
 class ScopedObjectMixin:
-    """Look the enquiry up among those the user may see, so other providers' rows are a 404."""
+    """Another provider's enquiry (or an id that is no enquiry) is simply not there: 404 before it is loaded.
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(enquiries_visible_to(self.request.user), pk=self.kwargs[self.pk_url_kwarg])
+    Checked in ``setup`` because Wagtail's views load the object there; the views' own ``get_object`` is left
+    alone, as the edit view needs the ``live_object`` it sets.
+    """
 
-
-class EnquiryEditView(ScopedObjectMixin, snippet_views.EditView):
-    pass
-
-
-class EnquiryDeleteView(ScopedObjectMixin, snippet_views.DeleteView):
-    pass
-
-
-class EnquiryHistoryView(ScopedObjectMixin, snippet_views.HistoryView):
-    pass
+    def setup(self, request, *args, **kwargs):
+        pk = kwargs.get("pk", args[0] if args else None)
+        if pk is not None and not is_visible(request.user, pk):
+            raise Http404
+        super().setup(request, *args, **kwargs)
 
 
-class EnquiryInspectView(ScopedObjectMixin, snippet_views.InspectView):
-    pass
+class EnquiryChooseView(snippet_chooser.ChooseView):
+    def get_object_list(self):
+        return enquiries_visible_to(self.request.user)
 
 
-class EnquiryUsageView(ScopedObjectMixin, snippet_views.UsageView):
-    pass
+class EnquiryChooseResultsView(snippet_chooser.ChooseResultsView):
+    def get_object_list(self):
+        return enquiries_visible_to(self.request.user)
+
+
+class EnquiryChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        if not is_visible(self.request.user, pk):
+            raise Http404
+        return super().get_object(pk)
+
+
+class EnquiryChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return enquiries_visible_to(self.request.user).filter(pk__in=valid_ids(pks))
+
+
+class EnquiryChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = EnquiryChooseView
+    choose_results_view_class = EnquiryChooseResultsView
+    chosen_view_class = EnquiryChosenView
+    chosen_multiple_view_class = EnquiryChosenMultipleView
 
 
 class EnquiryViewSet(SnippetViewSet):
@@ -77,11 +121,8 @@ class EnquiryViewSet(SnippetViewSet):
     list_filter = ["status"]
     search_fields = None
     inspect_view_enabled = True
-    edit_view_class = EnquiryEditView
-    delete_view_class = EnquiryDeleteView
-    history_view_class = EnquiryHistoryView
-    inspect_view_class = EnquiryInspectView
-    usage_view_class = EnquiryUsageView
+    copy_view_enabled = False  # enquiries come from learners, never from a copy
+    chooser_viewset_class = EnquiryChooserViewSet
     panels = [
         FieldPanel("status"),
         FieldPanel("class_page", read_only=True),
@@ -92,6 +133,12 @@ class EnquiryViewSet(SnippetViewSet):
         FieldPanel("best_time", read_only=True),
         FieldPanel("consent_to_contact", read_only=True),
     ]
+
+    def construct_view(self, view_class, **kwargs):
+        """Every view of one enquiry (edit, inspect, history, usage, delete) answers 404 for anyone else's."""
+        if not issubclass(view_class, ScopedObjectMixin):
+            view_class = type(view_class.__name__, (ScopedObjectMixin, view_class), {})
+        return super().construct_view(view_class, **kwargs)
 
     def get_queryset(self, request):
         return enquiries_visible_to(request.user)

@@ -5,10 +5,12 @@ Every function here is idempotent, so ``setup_provider`` and ``load_demo`` can r
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,13 +21,14 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
 
 from esolplus.models import HomePage
 from esolplus.roles import COORDINATORS_GROUP
-from finder.models import ProviderIndexPage, ProviderPage
+from finder.models import ProviderIndexPage, ProviderPage, Venue
 
 WORKFLOW_NAME = "ESOL coordinator approval"
 TASK_NAME = "Coordinator checks the listing"
@@ -33,8 +36,11 @@ COORDINATOR_PAGE_RIGHTS = ("add", "change", "publish", "lock", "unlock", "bulk_d
 EDITOR_PAGE_RIGHTS = ("add", "change")  # never publish: coordinators approve every change
 IMAGE_RIGHTS = ("add_image", "change_image", "choose_image")
 VENUE_RIGHTS = ("add_venue", "change_venue", "delete_venue")
+VENUE_APPROVAL_RIGHTS = ("publish_venue", "lock_venue", "unlock_venue")  # coordinators' only, as for pages
 # Learners' enquiries: each editor sees only those for their own classes (finder.cms.enquiries).
 ENQUIRY_RIGHTS = ("view_enquiry", "change_enquiry")
+EDITORS_PREFIX = "Provider editors"
+KEYED_NAME = re.compile(r" \(#\d+\)$")  # a provider's own group, named by its page id
 
 
 @dataclass
@@ -78,12 +84,13 @@ def _grant_collection(group: Group, collection: Collection) -> None:
 
 @transaction.atomic
 def ensure_coordination() -> Coordination:
-    """The provider index, the coordinators' group and the approval workflow every change goes through."""
+    """The provider index, the coordinators' group and the approval workflow every change goes through:
+    pages under the index and venues (a snippet workflow) alike."""
     index = ensure_provider_index()
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     coordinators.permissions.add(
         *_permissions("wagtailadmin", ["access_admin"]),
-        *_permissions("finder", [*VENUE_RIGHTS, *ENQUIRY_RIGHTS, "coordinate_providers"]),
+        *_permissions("finder", [*VENUE_RIGHTS, *VENUE_APPROVAL_RIGHTS, *ENQUIRY_RIGHTS, "coordinate_providers"]),
     )
     _grant_pages(coordinators, index, COORDINATOR_PAGE_RIGHTS)
     _grant_collection(coordinators, Collection.get_first_root_node())
@@ -95,18 +102,48 @@ def ensure_coordination() -> Coordination:
     task.groups.add(coordinators)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(Venue), defaults={"workflow": workflow}
+    )
     return Coordination(index=index, coordinators=coordinators, workflow=workflow)
 
 
+def editors_group_name(provider: ProviderPage) -> str:
+    """Keyed by the page id, which never changes (a title or slug can); the title is only there for people."""
+    return f"{EDITORS_PREFIX}: {provider.title[:100]} (#{provider.pk})"
+
+
 def editors_group(provider: ProviderPage) -> Group | None:
-    """The group holding page rights on exactly this provider's page."""
-    return (
-        Group.objects.filter(page_permissions__page=provider)
-        .exclude(name=COORDINATORS_GROUP)
-        .distinct()
-        .order_by("pk")
-        .first()
+    """The provider's own editors' group: the one whose name ends with its page id."""
+    return Group.objects.filter(name__startswith=EDITORS_PREFIX, name__endswith=f" (#{provider.pk})").first()
+
+
+def _own_editors_group(provider: ProviderPage) -> Group:
+    """The provider's editors' group, repairing the groups earlier versions of ``setup_provider`` left.
+
+    Earlier versions named the group after the provider's title and found it again by its page rights, and one of
+    them reused a loop variable, so every provider set up with many-to-many fields (all the demo providers) landed
+    in one group with rights on all of them. An earlier group that holds rights on other pages too is deleted with
+    every right it holds (its members get their own provider's group when that provider is set up again); one
+    that holds rights on this provider only is kept, with its members, under the stable name.
+    """
+    group = editors_group(provider)
+    earlier = (
+        Group.objects.filter(page_permissions__page=provider, name__startswith=EDITORS_PREFIX).distinct().order_by("pk")
     )
+    for old in [g for g in earlier if not KEYED_NAME.search(g.name)]:
+        if old.page_permissions.exclude(page=provider).exists():
+            old.delete()
+        elif group is None:
+            group = old
+        else:
+            group.user_set.add(*old.user_set.all())
+            old.delete()
+    group = group or Group()
+    if group.name != editors_group_name(provider):
+        group.name = editors_group_name(provider)
+        group.save()
+    return group
 
 
 def _collection_for(provider: ProviderPage) -> Collection:
@@ -143,14 +180,12 @@ def setup_provider(
             summary=summary or f"English classes for adults from {name}.",
             **(provider_fields or {}),
         )
-        for name, values in (provider_m2m or {}).items():
-            getattr(provider, name).set(values)
+        for field, values in (provider_m2m or {}).items():
+            getattr(provider, field).set(values)
         coordination.index.add_child(instance=provider)
         provider.save_revision().publish()
 
-    group = editors_group(provider)
-    if group is None:
-        group, _ = Group.objects.get_or_create(name=f"Provider editors: {name}"[:150])
+    group = _own_editors_group(provider)
     group.permissions.add(
         *_permissions("wagtailadmin", ["access_admin"]), *_permissions("finder", [*VENUE_RIGHTS, *ENQUIRY_RIGHTS])
     )

@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from finder.cms.boundary import valid_ids
 from finder.cms.permissions import VenuePermissionPolicy
 from finder.models import Venue
 
@@ -46,13 +47,19 @@ class VenueChooseResultsView(snippet_chooser.ChooseResultsView):
 
 class VenueChosenView(snippet_chooser.SnippetChosenView):
     def get_object(self, pk):
-        return own_venues(self.request.user).get(pk=pk)
+        return own_venues(self.request.user).get(pk__in=valid_ids([pk]))
+
+
+class VenueChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return own_venues(self.request.user).filter(pk__in=valid_ids(pks))
 
 
 class VenueChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     choose_view_class = VenueChooseView
     choose_results_view_class = VenueChooseResultsView
     chosen_view_class = VenueChosenView
+    chosen_multiple_view_class = VenueChosenMultipleView
 
 
 class VenueViewSet(SnippetViewSet):
@@ -62,7 +69,6 @@ class VenueViewSet(SnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     list_display = ["name", "postcode", "provider", "borough"]
-    search_fields = ["name", "address", "postcode"]
     chooser_viewset_class = VenueChooserViewSet
 
     def construct_view(self, view_class, **kwargs):

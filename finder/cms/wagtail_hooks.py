@@ -1,5 +1,6 @@
 """The provider CMS in Wagtail's admin: venues scoped to their provider, the stale listings
-report, bulk import, provider set-up and the one-click "still correct" action."""
+report, bulk import, provider set-up, the one-click "still correct" action, and the provider boundary in
+Wagtail's bulk actions and page chooser (``finder.cms.boundary``)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +9,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from esolplus.roles import is_coordinator
-from finder.cms import admin_views
+from finder.cms import admin_views, boundary
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import STILL_CORRECT_ACTION
-from finder.models import ClassPage, WorkplaceOfferPage
+from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
 
 
 @hooks.register("register_admin_urls")
@@ -97,6 +98,21 @@ def still_correct_listing_button(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def still_correct_header_button(page, user, view_name, next_url=None):
     yield from _still_correct_button(page, user, next_url, priority=12)
+
+
+# After Wagtail's own (order 0), so these replace its bulk actions for pages, venues and enquiries.
+for bulk_action in [*boundary.PAGE_BULK_ACTIONS, boundary.BoundedSnippetDeleteBulkAction]:
+    hooks.register("register_bulk_action", bulk_action, order=1)
+
+
+@hooks.register("register_admin_viewset")
+def register_provider_page_viewsets():
+    return [boundary.ProviderPagesViewSet(model=model) for model in (ProviderPage, ClassPage, WorkplaceOfferPage)]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_only_visible_pages(pages, request):
+    return boundary.pages_to_choose(pages, request.user)
 
 
 @hooks.register("register_log_actions")

@@ -70,6 +70,7 @@ class Venue(
     search_fields = [
         index.SearchField("name"),
         index.SearchField("address"),
+        index.SearchField("postcode"),
         index.AutocompleteField("name"),
         index.FilterField("provider"),
     ]

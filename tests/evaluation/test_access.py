@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import AuditEntry, LearnerIdentity
-from tests.evaluation.factories import LearnerIdentityFactory, SessionFactory
+from tests.evaluation.factories import EnrolmentFactory, LearnerFactory, LearnerIdentityFactory, SessionFactory
+from tests.factories import EnquiryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,39 @@ def test_dashboard_filters_by_provider_and_rejects_a_bad_period(client, world):
     assert world["cohort_a2"].provider.title in table and world["cohort_a1"].provider.title not in table
     bad = client.get(url, {"start": "2025-05-01", "end": "2025-01-01"})
     assert bad.status_code == 200 and "The period must end after it starts." in bad.text
+
+
+@pytest.mark.parametrize("who", ["coordinator", "superuser"])
+def test_coordinators_see_pseudonyms_never_names(client, world, urls, make_user, who):
+    """docs/indicators.md: coordinators (superusers too) never see who a learner is, nor who enquired."""
+    user = world["coordinator"] if who == "coordinator" else make_user("root", is_superuser=True, is_staff=True)
+    learner = world["enrolment_a1"].learner
+    enquiry = EnquiryFactory(class_page=world["cohort_a1"].class_page, name="Bashir Enquirer")
+    for name in ("cohort", "register", "enrolment"):
+        body = get(client, user, urls[name]).text
+        assert "Amina Secret" not in body and "Bashir Enquirer" not in body, name
+        assert str(learner) in body, name
+    assert get(client, user, urls["enrol"] + f"?enquiry={enquiry.pk}").status_code == 404
+
+
+def test_own_provider_staff_see_names_and_who_enquired(client, world, urls):
+    enquiry = EnquiryFactory(class_page=world["cohort_a1"].class_page, name="Bashir Enquirer")
+    for name in ("cohort", "register", "enrolment"):
+        assert "Amina Secret" in get(client, world["staff1"], urls[name]).text, name
+    assert "Bashir Enquirer" in get(client, world["staff1"], urls["cohort"]).text
+    enrol = get(client, world["staff1"], urls["enrol"] + f"?enquiry={enquiry.pk}")
+    assert enrol.status_code == 200 and "Bashir Enquirer" in enrol.text
+    for bad in ("abc", "-1", "99999999999999999999999", str(enquiry.pk + 1000)):
+        assert get(client, world["staff1"], urls["enrol"] + f"?enquiry={bad}").status_code == 404, bad
+
+
+def test_a_learner_another_provider_registered_is_a_pseudonym_to_this_providers_staff(client, world):
+    other = LearnerFactory(provider=world["cohort_a2"].provider)
+    LearnerIdentityFactory(learner=other, full_name="Chidi Elsewhere")
+    enrolment = EnrolmentFactory(cohort=world["cohort_a1"], learner=other)
+    for url in (
+        reverse("evaluation:cohort", args=[world["cohort_a1"].id]),
+        reverse("evaluation:enrolment", args=[enrolment.id]),
+    ):
+        body = get(client, world["staff1"], url).text
+        assert "Chidi Elsewhere" not in body and str(other) in body, url
