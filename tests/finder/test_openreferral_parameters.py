@@ -20,6 +20,9 @@ classes, offer = test_openreferral.classes, test_openreferral.offer  # the same 
 
 pytestmark = pytest.mark.usefixtures("geography")
 
+# Parametrised ids must be the same in every pytest-xdist worker.
+UNKNOWN_ID = "8d2f3c1e-5b0a-4c7e-9f21-6a4d0b3e7c55"
+
 
 def names(client, path, **params) -> set[str]:
     response = get(client, path, per_page=100, **params)
@@ -169,13 +172,13 @@ def test_postcode_and_proximity(client, classes):
         ("/service_at_locations", {"postcode": "E1 6AN", "proximity": "1e3"}, "proximity"),
         ("/service_at_locations", {"proximity": "500"}, "proximity"),
         ("/service_at_locations", {"minimal": "true"}, "minimal"),
-        ("/organizations", {"taxonomy_term_id": str(uuid.uuid4())}, "taxonomy_term_id"),
+        ("/organizations", {"taxonomy_term_id": UNKNOWN_ID}, "taxonomy_term_id"),
         ("/organizations", {"full_service": "2"}, "full_service"),
-        ("/organizations/" + str(uuid.uuid4()), {"full": "true"}, "full"),
+        ("/organizations/" + UNKNOWN_ID, {"full": "true"}, "full"),
         ("/taxonomies", {"full": "true"}, "full"),
         ("/taxonomy_terms", {"parent_id": "childcare"}, "parent_id"),
         ("/taxonomy_terms", {"top_only": "maybe"}, "top_only"),
-        ("/taxonomy_terms", {"organization_id": str(uuid.uuid4())}, "organization_id"),
+        ("/taxonomy_terms", {"organization_id": UNKNOWN_ID}, "organization_id"),
     ],
 )
 def test_bad_parameters_are_400_json_naming_the_parameter(client, path, params, named):
