@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from pyproj import Transformer
 
-from finder.geography.importer import CodePointOpen, GeographyImportError, PreparedFiles, import_geography
+from finder.geography.codepoint import CodePointOpen
+from finder.geography.importer import GeographyImportError, PreparedFiles, import_geography
 from finder.models import District, Outcode, Place, Postcode, Sector
 from tests.geodata import area_row, count_rows, postcode_row
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from finder.geography.codepoint import CodePointOpen
 from finder.geography.importer import (
     SCOPES,
-    CodePointOpen,
     GeographyImportError,
     PreparedFiles,
     import_geography,
