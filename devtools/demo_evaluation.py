@@ -11,6 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from devtools.demo import DEMO_PASSWORD, demo_user
+from devtools.evaluation_factories import (
+    AssessmentFactory,
+    AttendanceFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    GoalFactory,
+    LearnerFactory,
+    LearnerIdentityFactory,
+    SessionFactory,
+)
 from evaluation.instruments import seed_instrument
 from evaluation.models import (
     Assessment,
@@ -161,7 +171,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
         for c in range(COHORTS_PER_PILOT):
             page = pages[p * COHORTS_PER_PILOT + c]
             cohorts.append(
-                Cohort(
+                CohortFactory.build(
                     pilot=pilot,
                     class_page=page,
                     provider_id=page.provider.pk,
@@ -180,7 +190,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
         cancelled = rng.randrange(SESSIONS_PER_TERM)
         for week in range(SESSIONS_PER_TERM):
             sessions.append(
-                Session(
+                SessionFactory.build(
                     cohort=cohort,
                     date=term_start + datetime.timedelta(weeks=week, days=cohort.pk % 5),
                     start_time=datetime.time(10),
@@ -197,9 +207,9 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
     for cohort in cohorts:
         for _ in range(LEARNERS_PER_COHORT):
             learners.append(
-                Learner(
+                LearnerFactory.build(
                     pseudonym=new_learner_pseudonym(),
-                    provider_id=cohort.provider_id,
+                    provider=cohort.provider,
                     age_band=rng.choice(["19-24", "25-34", "25-34", "35-49", "35-49", "50-64", "65+"]),
                     borough=rng.choice(boroughs),
                     first_language=rng.choice(LANGUAGES),
@@ -216,7 +226,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
     for i, learner in enumerate(learners):
         cohort = cohorts[i // LEARNERS_PER_COHORT]
         identities.append(
-            LearnerIdentity(
+            LearnerIdentityFactory.build(
                 learner=learner,
                 full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 phone=f"07700 900{rng.randrange(1000):03d}",
@@ -243,7 +253,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
             status, end = 2, term_end
             outcome = rng.choices([1, 2, 3], [70, 20, 10])[0]
         enrolments.append(
-            Enrolment(
+            EnrolmentFactory.build(
                 learner=learner,
                 cohort=cohort,
                 start_date=joined,
@@ -270,24 +280,26 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
                 continue
             status = _mark(rng, pattern)
             if status:
-                marks.append(Attendance(enrolment=enrolment, session=session, status=status, minutes=None))
+                marks.append(AttendanceFactory.build(enrolment=enrolment, session=session, status=status, minutes=None))
         finished = enrolment.completion_status == CompletionStatus.COMPLETED
         for skill in ("speaking", "listening", "reading", "writing"):
             level = rng.choices([0, 1, 2, 3, 4], [2, 4, 3, 2, 1])[0]
             assessments.append(
-                Assessment(enrolment=enrolment, stage="initial", skill=skill, level=level, date=enrolment.start_date)
+                AssessmentFactory.build(
+                    enrolment=enrolment, stage="initial", skill=skill, level=level, date=enrolment.start_date
+                )
             )
             if finished and rng.random() < 0.9:
                 gain = rng.choices([0, 1, 2], [45, 45, 10])[0]
                 assessments.append(
-                    Assessment(
+                    AssessmentFactory.build(
                         enrolment=enrolment, stage="final", skill=skill, level=min(level + gain, 5), date=term_end
                     )
                 )
         for text in rng.sample(GOALS, 2):
             rating = rng.choices(["fully", "partly", "not"], [55, 35, 10])[0] if finished else ""
             goals.append(
-                Goal(
+                GoalFactory.build(
                     enrolment=enrolment, text=text, set_date=enrolment.start_date, rating=rating, self_assessment=rating
                 )
             )

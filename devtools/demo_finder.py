@@ -2,7 +2,8 @@
 
 Everything is fictional except the places: venues sit on real postcodes from the imported
 geography, chosen with a fixed random seed so every run builds the same site. Running it again
-changes nothing that is already there.
+changes nothing that is already there. Records are built by the same factories the tests use, so the demo
+and the tests agree on what a valid venue, class or offer is.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from wagtail.models import Revision, WorkflowState
 
 from devtools.demo import DEMO_PASSWORD, demo_user
+from devtools.factories import ClassPageFactory, VenueFactory, WorkplaceOfferPageFactory
 from finder.cms.providers import ensure_coordination, setup_provider
 from finder.models import (
     ClassPage,
@@ -203,7 +205,7 @@ def _add_venues(rng, provider, served, postcodes):
         postcode, latitude, longitude = rng.choice(postcodes[borough.code])
         area = borough.name.split(" and ")[0].split(" upon ")[0]
         venues.append(
-            Venue(
+            VenueFactory.build(
                 provider=provider,
                 name=f"{area} {rng.choice(VENUE_KINDS)}" + (f" {number}" if number > 1 else ""),
                 address=f"{rng.randint(1, 250)} {rng.choice(STREETS)}\nLondon",
@@ -236,7 +238,7 @@ def _add_classes(rng, provider, venues, vocab, today):
         day_words = " and ".join(DAY_NAMES[d] for d in days)
         level_words = " and ".join(level.name for level in class_levels)
         title = f"{level_words} English, {day_words} {PART_WORDS[part]}"
-        page = ClassPage(
+        page = ClassPageFactory.build(
             title=title,
             slug=f"{slugify(title)[:60]}-{number + 1}",
             summary=rng.choice(
@@ -296,7 +298,7 @@ def _add_classes(rng, provider, venues, vocab, today):
 
 
 def _add_workplace_offer(rng, provider, served, vocab, today):
-    page = WorkplaceOfferPage(
+    page = WorkplaceOfferPageFactory.build(
         title=f"English at work with {provider.title}",
         slug="english-at-work",
         summary="English classes for your staff, planned with you around their shifts.",
