@@ -37,14 +37,16 @@ messages: install
 		-i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" -i "templates/account/*" -i "templates/two_factor/*" \
 		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/cms/*" -i "devtools/*" \
 		-i "finder/wagtail_hooks.py" -i "finder/openreferral/*" \
-		-i "finder/geography/models.py" -i "esolplus/two_factor.py" -i "esolplus/spreadsheets.py" -i "esolplus/xlsx_census.py"
+		-i "finder/geography/models.py" -i "esolplus/two_factor.py" -i "esolplus/spreadsheets.py" -i "esolplus/xlsx_census.py" \
+		-i "esolplus/admin_views.py" -i "esolplus/templates/esolplus/admin/*"
 
+# The web server, the task worker and the scheduler together (manage.py run_all); Ctrl-C stops all three.
 run: install translations
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_geography --skip-if-loaded --download
 	$(PY) manage.py load_demo
-	@echo "ESOL Plus is running on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "ESOL Plus is running on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/), with its task worker and scheduler"
+	$(PY) manage.py run_all 127.0.0.1:$(PORT)
 
 test: install-dev translations
 	DJANGO_SETTINGS_MODULE=esolplus.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -16,3 +16,5 @@ class EsolPlusConfig(AppConfig):
 
         for code, info in EXTRA_LANGUAGE_INFO.items():
             locale.LANG_INFO.setdefault(code, info)
+
+        from esolplus import tasks  # noqa: F401 - keeps each task that fails for good (tasks.keep_failed_task)

@@ -64,6 +64,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
     "two_factor",
+    # Background work through Django's tasks API (the django-tasks backport): a database queue by default, RQ on
+    # Redis in production (see "Shared state" below); django_ratelimit for the enquiry limit.
+    "django_tasks",
+    "django_tasks_db",
+    "django_tasks_rq",
+    "django_rq",
+    "django_ratelimit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -120,18 +127,85 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One machine, several processes (web server, task worker, scheduler) on one SQLite file: write-ahead logging
+    # so readers never wait for the worker, and writers queue for the lock (up to 20 s) instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared state (docs/deploy.md). With REDIS_URL, every app server shares one Redis: the cache, the enquiry limits,
+# sessions (cached, backed by the database) and, by default, the task queue (RQ). Without it, one machine needs
+# nothing extra: a per-process cache, limits in a database table (shared by all the processes of that machine and
+# kept across restarts), sessions in the database, tasks queued in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "esolplus")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+    RATELIMIT_USE_CACHE = "default"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Created by esolplus' migration 0005.
+        "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "esolplus_cache"},
+    }
+    RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit lists neither Django's own RedisCache (its INCR is atomic) nor the database cache (not atomic:
+# two enquiries in the same instant may count once, which one machine can live with) among the backends it knows.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+ENQUIRY_RATE = os.environ.get("ENQUIRY_RATE", "5/h")
+
+# The client's address, for rate limits and login throttling (esolplus.client_ip). TRUSTED_PROXY_COUNT is how many
+# reverse proxies in front of the app append to X-Forwarded-For (e.g. 1 for one nginx or load balancer). With the
+# default 0 the header is ignored, as anyone can send it, and the connecting address (REMOTE_ADDR) is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+RATELIMIT_IP_META_KEY = "esolplus.client_ip.client_ip"
+
+# Background tasks (esolplus.tasks; docs/deploy.md): "database" (django-tasks-db; worker: manage.py db_worker),
+# "rq" (django-tasks-rq on REDIS_URL; worker: manage.py rqworker default --with-scheduler --job-class
+# django_tasks_rq.Job) or "immediate" (in the request;
+# the tests). Default: rq when REDIS_URL is set, else database.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("rq" if REDIS_URL else "database")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
+TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60 * 60}}
+# A job that fails with a temporary error (mail server or Notify down) is tried again after 30 s, 1, 2, 4... minutes
+# (at most an hour apart), up to TASK_MAX_ATTEMPTS times; then it is listed for coordinators (Reports > Failed jobs).
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "10"))
+TASK_RETRY_BASE_SECONDS = int(os.environ.get("TASK_RETRY_BASE_SECONDS", "30"))
+TASK_RETRY_MAX_SECONDS = 60 * 60
+# Database queue: a job still "running" this long after it started lost its worker (killed, machine lost) and is
+# queued again (esolplus.tasks.recover_stuck_tasks). Longer than any job may take.
+TASK_STUCK_AFTER_SECONDS = int(os.environ.get("TASK_STUCK_AFTER_SECONDS", str(60 * 60)))
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "14"))
+# Periodic jobs, enqueued by `manage.py run_scheduler` (APScheduler; esolplus.scheduling): task path, crontab.
+SCHEDULED_TASKS = [
+    ("esolplus.tasks.publish_scheduled", "*/5 * * * *"),
+    ("esolplus.tasks.recover_stuck_tasks", "*/5 * * * *"),
+    ("esolplus.notifications.resend_unsent", "*/15 * * * *"),
+    ("esolplus.notifications.prune_sent", "5 3 * * *"),
+    ("esolplus.tasks.prune_task_records", "15 3 * * *"),
+    ("evaluation.tasks.purge_expired_identities", "30 2 * * *"),
+    ("evaluation.tasks.delete_expired_exports", "45 * * * *"),
+]
 
 # Login throttling first (django-axes), then the ordinary user/password check.
 AUTHENTICATION_BACKENDS = [
@@ -175,10 +249,19 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files for one signed-in user (record-level exports): outside MEDIA_ROOT, never served by the web server, only
+# through a view that checks who asks. Shared by the web servers and the workers (a shared disk, or object storage).
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private")), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
+# How long a prepared export may be downloaded before it is deleted.
+EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Spreadsheet imports (classes, registers, assessments; esolplus.spreadsheets): checked while the file is read,
@@ -228,6 +311,8 @@ AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 AXES_VERBOSE = False
+# The same client address as the rate limits (TRUSTED_PROXY_COUNT), never X-Forwarded-For on its own say-so.
+AXES_CLIENT_IP_CALLABLE = "esolplus.client_ip.client_ip"
 
 # Django REST framework (Wagtail's admin API and the Open Referral UK API): session logins only, as HTTP Basic
 # auth would skip both the second factor and CSRF protection; JSON only, so no browsable API anywhere.
@@ -259,6 +344,22 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ESOL Plus <no-reply@localhost>")
+# A mail server that does not answer fails the attempt (tried again later) instead of holding a worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Notifications (esolplus.notifications): GOV.UK Notify when NOTIFY_API_KEY is set, else Django's email backend
+# above (and SMS written to the log). Notify templates: one email template whose subject is ((subject)) and body
+# ((body)), one SMS template whose body is ((body)); NOTIFY_TEMPLATE_IDS may give a template of its own to a message
+# (name=template id, comma-separated), which receives the same fields.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "10"))
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS") if "=" in item)
+NOTIFICATIONS_BACKEND = "notify" if NOTIFY_API_KEY else "django"
+# Sent notifications are kept (without their content) this long, so a retried job never sends twice.
+NOTIFICATIONS_KEEP_DAYS = int(os.environ.get("NOTIFICATIONS_KEEP_DAYS", "30"))
 
 # Every log line passes through RedactPersonalData, so learners' emails, phone numbers and full
 # postcodes never reach the logs.
@@ -269,7 +370,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail's background tasks log every search-index update; only problems matter.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {"django_tasks": {"level": "WARNING"}, "django_tasks_db": {"level": "WARNING"}},
 }
 
 WAGTAIL_SITE_NAME = "ESOL Plus"

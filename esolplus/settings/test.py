@@ -1,8 +1,10 @@
 """The test suite: production-like settings with fast hashing and throwaway keys."""
 
+import os
 import secrets
 
 from .base import *  # noqa: F403
+from .base import TASK_BACKENDS
 
 SECRET_KEY = secrets.token_urlsafe(50)
 PSEUDONYM_KEY = secrets.token_urlsafe(50)
@@ -10,7 +12,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+# Tasks run inside the request unless a test says otherwise (tests/esolplus/test_tasks.py runs the real queue and
+# worker); TASKS_BACKEND=database is how a worker started by a test joins the test's database.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
 GEOCODER_REMOTE_ENABLED = False
 # Tests run on a small committed cut of the real geography (tests/data/geo/README.md); the few marked
 # full_geodata use the full files, where GEO_DATA_DIR points outside tests (../shared/data/geo).

@@ -3,6 +3,7 @@
 # The vocabularies the evaluation records with; defined once in finder.vocabularies.
 from finder.vocabularies import EsolLevel, Skill
 
+from .exports import PilotExport
 from .learners import (
     AgeBand,
     ConsentRecord,
@@ -46,6 +47,7 @@ __all__ = [
     "Outcome",
     "Pilot",
     "PilotEvaluator",
+    "PilotExport",
     "ProgressionOutcome",
     "Session",
     "Skill",

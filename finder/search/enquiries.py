@@ -1,38 +1,45 @@
-"""Storing a learner's enquiry and telling the provider, with a per-address limit against spam."""
+"""Storing a learner's enquiry and telling the provider, with a per-client limit against spam.
+
+The limit (``ENQUIRY_RATE``, 5 an hour) is counted by django-ratelimit in the shared cache (Redis when configured, so
+it holds across app servers), per client address as ``esolplus.client_ip`` works it out behind trusted proxies.
+The provider's email is queued with the enquiry (``esolplus.notifications``) and sent by a background job: a mail
+server or GOV.UK Notify that is down delays it, and never costs the learner their enquiry or a confirmation.
+"""
+
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+from django_ratelimit.core import get_usage
 
+from esolplus import notifications
 from finder.models import ClassPage, Enquiry
 
-RATE_LIMIT = getattr(settings, "ENQUIRY_RATE_LIMIT", 5)
-RATE_WINDOW_SECONDS = 60 * 60
+logger = logging.getLogger(__name__)
+
+RATE_GROUP = "finder.enquiry"
 
 
-class EnquiryRateLimited(Exception):
-    """Too many enquiries from one address in the last hour."""
+def _usage(request: HttpRequest, increment: bool) -> dict | None:
+    try:
+        return get_usage(request, group=RATE_GROUP, key="ip", rate=settings.ENQUIRY_RATE, increment=increment)
+    except Exception:
+        # The cache is down: take the enquiry rather than refuse every learner; the log says why.
+        logger.exception("Enquiry limit not checked: the cache could not be reached")
+        return None
 
 
-def _rate_key(ip_address: str) -> str:
-    return f"enquiry-rate:{ip_address or 'unknown'}"
+def is_rate_limited(request: HttpRequest) -> bool:
+    """Whether this client has sent ``ENQUIRY_RATE`` enquiries (5) in the current hour."""
+    usage = _usage(request, increment=False)
+    return usage is not None and usage["limit"] > 0 and usage["count"] >= usage["limit"]
 
 
-def check_rate_limit(ip_address: str) -> None:
-    """Raise EnquiryRateLimited once an address has sent ``RATE_LIMIT`` enquiries this hour."""
-    if cache.get(_rate_key(ip_address), 0) >= RATE_LIMIT:
-        raise EnquiryRateLimited
-
-
-def count_enquiry(ip_address: str) -> None:
-    key = _rate_key(ip_address)
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
+def count_enquiry(request: HttpRequest) -> None:
+    _usage(request, increment=True)
 
 
 def notification_address(class_page: ClassPage) -> str:
@@ -41,22 +48,31 @@ def notification_address(class_page: ClassPage) -> str:
     return (getattr(provider, "email", "") or class_page.contact_email or "").strip()
 
 
+def _in_english(display) -> str:
+    """The provider's email is in English, whatever language the learner used the site in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(display())
+
+
 @transaction.atomic
-def send_enquiry(class_page: ClassPage, enquiry: Enquiry, ip_address: str = "") -> Enquiry:
-    """Save the enquiry and email the provider once the row is committed."""
+def send_enquiry(class_page: ClassPage, enquiry: Enquiry) -> Enquiry:
+    """Save the enquiry and queue the provider's email with it (sent once the row is committed)."""
     enquiry.class_page = class_page
     enquiry.full_clean()
     enquiry.save()
-    count_enquiry(ip_address)
     recipient = notification_address(class_page)
     if recipient:
-        context = {"enquiry": enquiry, "class_page": class_page, "admin_url": settings.WAGTAILADMIN_BASE_URL}
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"New enquiry: {class_page.title}",
-                message=render_to_string("emails/enquiry_notification.txt", context),
-                from_email=None,
-                recipient_list=[recipient],
-            )
+        context = {
+            "class_title": class_page.title,
+            "name": enquiry.name,
+            "phone": enquiry.phone,
+            "email": enquiry.email,
+            "preferred_language": enquiry.preferred_language,
+            "best_time": _in_english(enquiry.get_best_time_display),
+            "enquiry_url": settings.WAGTAILADMIN_BASE_URL
+            + reverse("wagtailsnippets_finder_enquiry:edit", args=[enquiry.pk]),
+        }
+        notifications.send_email(
+            recipient, "enquiry_notification", context, settings.LANGUAGE_CODE, key=f"enquiry:{enquiry.pk}"
         )
     return enquiry

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from evaluation.models import AuditEntry, LearnerIdentity
+from evaluation.models import AuditEntry, LearnerIdentity, PilotExport
 from tests.evaluation.factories import EnrolmentFactory, LearnerFactory, LearnerIdentityFactory, SessionFactory
 from tests.factories import EnquiryFactory
 
@@ -66,13 +66,19 @@ def test_coordinators_record_for_any_cohort_but_never_see_identity(client, world
     assert get(client, world["coordinator"], urls["subject_access"]).status_code == 404
 
 
-def test_evaluators_see_only_their_pilots_dashboards_and_exports(client, world):
+def test_evaluators_see_only_their_pilots_dashboards_and_exports(client, world, django_capture_on_commit_callbacks):
     evaluator = world["evaluator_a"]
     slug_a, slug_b = world["pilot_a"].slug, world["pilot_b"].slug
     assert get(client, evaluator, reverse("evaluation:dashboard", args=[slug_a])).status_code == 200
     assert get(client, evaluator, reverse("evaluation:dashboard", args=[slug_b])).status_code == 403
     assert get(client, evaluator, reverse("evaluation:export", args=[slug_b]) + "?level=record").status_code == 403
-    response = get(client, evaluator, reverse("evaluation:export", args=[slug_a]) + "?level=record")
+    assert client.post(reverse("evaluation:export", args=[slug_b]), {"format": "csv"}).status_code == 403
+    # Record level is prepared in the background (the tests' tasks run at once), then downloaded.
+    export_url = reverse("evaluation:export", args=[slug_a])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(export_url, {"format": "csv"}).status_code == 302
+    prepared = PilotExport.objects.get(user=evaluator)
+    response = client.get(f"{export_url}?file={prepared.pk}")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert b"Amina" not in b"".join(response.streaming_content)
     assert AuditEntry.objects.filter(action="export", user=evaluator, pilot=world["pilot_a"]).count() == 1

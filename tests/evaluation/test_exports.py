@@ -20,6 +20,7 @@ from tests.evaluation.factories import (
     PilotFactory,
     SessionFactory,
 )
+from tests.task_queue import database_queue, run_queued  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 WEEK = datetime.timedelta(weeks=1)
@@ -151,3 +152,140 @@ def test_export_all_writes_one_folder_per_pilot(small_pilot, tmp_path):
     call_command("export_pilot", "--all", "--out", str(tmp_path), "--today", str(TODAY))
     assert (tmp_path / small_pilot.slug / "attendance.csv").exists()
     assert (tmp_path / other.slug / "codebook.csv").exists()
+
+
+# --- Record-level exports from the dashboard: prepared in the background, downloaded by the one who asked ---------
+
+
+@pytest.fixture
+def evaluator(small_pilot, django_user_model):
+    from evaluation.models import PilotEvaluator
+
+    user = django_user_model.objects.create_user("evaluator", password="pw")
+    PilotEvaluator.objects.create(user=user, pilot=small_pilot)
+    return user
+
+
+def _ask(client, pilot, fmt="csv"):
+    from django.urls import reverse
+
+    return client.post(reverse("evaluation:export", args=[pilot.slug]), {"format": fmt})
+
+
+def _unzip(response) -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_record_level_export_is_prepared_in_the_background_and_shown_on_the_dashboard(
+    client, small_pilot, evaluator, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from evaluation.models import PilotExport
+
+    client.force_login(evaluator)
+    dashboard = reverse("evaluation:dashboard", args=[small_pilot.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _ask(client, small_pilot)
+        assert _ask(client, small_pilot).status_code == 302, "a double click"
+    assert response.status_code == 302 and response["Location"] == dashboard + "#downloads"
+    export = PilotExport.objects.get()
+    assert export.status == PilotExport.Status.QUEUED and not ExportRecord.objects.exists(), "nothing built yet"
+    page = client.get(dashboard).text
+    assert "Waiting" in page and "?file=" not in page
+
+    run_queued()
+    export.refresh_from_db()
+    assert export.status == PilotExport.Status.READY and export.size > 0 and export.expires_at > export.finished_at
+    page = client.get(dashboard).text
+    link = f"{reverse('evaluation:export', args=[small_pilot.slug])}?file={export.pk}"
+    assert f'href="{link}"' in page
+    download = client.get(link)
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    assert f"{small_pilot.slug}-record-" in download["Content-Disposition"]
+    files = _unzip(download)
+    assert {"attendance.csv", "learners.csv", "codebook.csv"} <= set(files)
+    assert b"Fatima" not in b"".join(files.values())
+    assert ExportRecord.objects.get().user == evaluator
+
+
+def test_only_the_user_who_asked_may_download_and_only_while_they_may_see_the_pilot(
+    client, small_pilot, evaluator, django_user_model, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from evaluation.models import PilotEvaluator, PilotExport
+    from tests.factories import coordinator
+
+    client.force_login(evaluator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(client, small_pilot, "xlsx")
+    export = PilotExport.objects.get(status=PilotExport.Status.READY)
+    link = f"{reverse('evaluation:export', args=[small_pilot.slug])}?file={export.pk}"
+    assert client.get(link).status_code == 200
+
+    client.force_login(coordinator("coord"))  # sees the pilot, but did not ask for this file
+    assert client.get(link).status_code == 404
+    assert "?file=" not in client.get(reverse("evaluation:dashboard", args=[small_pilot.slug])).text
+    for guess in ("999999", "abc", "1" * 40, ""):
+        assert client.get(f"{reverse('evaluation:export', args=[small_pilot.slug])}?file={guess}").status_code == 404
+
+    PilotEvaluator.objects.filter(user=evaluator).delete()
+    client.force_login(evaluator)
+    assert client.get(link).status_code == 403, "no longer assigned to the pilot"
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_an_export_asked_for_by_someone_who_has_since_lost_the_pilot_is_not_built(
+    client, small_pilot, evaluator, django_capture_on_commit_callbacks
+):
+    from evaluation.models import PilotEvaluator, PilotExport
+
+    client.force_login(evaluator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(client, small_pilot)
+    PilotEvaluator.objects.filter(user=evaluator).delete()
+    run_queued()
+    export = PilotExport.objects.get()
+    assert export.status == PilotExport.Status.FAILED and not export.file_name and not ExportRecord.objects.exists()
+
+
+def test_expired_files_are_deleted_and_lost_jobs_reported(
+    client, small_pilot, evaluator, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    from evaluation.models import PilotExport
+    from evaluation.tasks import delete_expired_exports
+
+    client.force_login(evaluator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(client, small_pilot)
+    ready = PilotExport.objects.get()
+    assert storages["private"].exists(ready.file_name)
+    lost = PilotExport.objects.create(user=evaluator, pilot=small_pilot, format="csv")
+    PilotExport.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(hours=7))
+    assert delete_expired_exports.call() == 0, "nothing has expired yet"
+    lost.refresh_from_db()
+    assert lost.status == PilotExport.Status.FAILED and "took too long" in lost.error
+
+    PilotExport.objects.filter(pk=ready.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert delete_expired_exports.call() == 1
+    assert not storages["private"].exists(ready.file_name) and not PilotExport.objects.filter(pk=ready.pk).exists()
+
+
+def test_the_record_level_page_asks_before_preparing(client, small_pilot, evaluator):
+    from django.urls import reverse
+
+    client.force_login(evaluator)
+    url = reverse("evaluation:export", args=[small_pilot.slug])
+    page = client.get(url + "?level=record&format=xlsx")
+    assert page.status_code == 200 and "Prepare the file" in page.text and 'value="xlsx"' in page.text
+    assert client.get(url + "?level=record&format=pdf").status_code == 404
+    assert _ask(client, small_pilot, "pdf").status_code == 404
