@@ -1,17 +1,30 @@
-"""Forms for provider staff and evaluators; every message is translatable."""
+"""Forms for provider staff and evaluators; every message is translatable.
+
+Forms that create a record carry a one-time submission key; forms that change something two people may edit
+carry the version they were based on, and after a clash show what changed (esolplus.concurrency).
+"""
 
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from esolplus.concurrency import (
+    BASED_ON,
+    ConflictFormMixin,
+    StaleVersion,
+    SubmissionKeyFormMixin,
+    VersionedFormMixin,
+)
 from finder.models import District
 
 from .models import (
     Assessment,
     Attendance,
     CompletionStatus,
+    Enrolment,
     EsolLevel,
     Goal,
     Learner,
@@ -24,28 +37,72 @@ from .models import (
     uln_validator,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# A date input holds an ISO date whatever the language; another format shows as an empty box.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MARKS = re.compile(r"(\d+):([a-z]+)")  # the marks a register form showed, as "enrolment id:mark,..."
 
 
-class RegisterForm(forms.Form):
-    """One large radio group per learner; everyone is present unless changed."""
+def _shown_marks(enrolments, marks: dict[int, str]) -> dict[int, str]:
+    """The mark each learner's row shows: their saved one, else present."""
+    return {e.id: marks.get(e.id, Attendance.Status.PRESENT) for e in enrolments}
 
-    def __init__(self, *args, enrolments, marks: dict[int, str], **kwargs):
-        super().__init__(*args, **kwargs)
+
+def _written(marks: dict[int, str]) -> str:
+    return ",".join(f"{enrolment_id}:{mark}" for enrolment_id, mark in marks.items())
+
+
+class RegisterForm(VersionedFormMixin, forms.Form):
+    """One large radio group per learner; everyone is present unless changed.
+
+    It carries the register's version and the marks it showed (``started_with``): when someone else saved the
+    register in between, ``show_register_conflict`` lists the learners whose saved marks changed and keeps this
+    person's own changes in the form, every other learner now showing what was saved.
+    """
+
+    started_with = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, enrolments, marks: dict[int, str], version: int = 0, **kwargs):
         self.enrolments = list(enrolments)
+        shown = _shown_marks(self.enrolments, marks)
+        initial = {BASED_ON: version, "started_with": _written(shown)}
+        super().__init__(*args, initial=initial, **kwargs)
         for enrolment in self.enrolments:
             self.fields[f"mark_{enrolment.id}"] = forms.ChoiceField(
                 label=enrolment.label,
                 choices=Attendance.Status.choices,
-                initial=marks.get(enrolment.id, Attendance.Status.PRESENT),
+                initial=shown[enrolment.id],
                 widget=forms.RadioSelect,
             )
+        self.changes: dict[int, dict] = {}
 
     def marks(self) -> dict[int, str]:
         return {e.id: self.cleaned_data[f"mark_{e.id}"] for e in self.enrolments}
 
     def rows(self):
-        return [(e, self[f"mark_{e.id}"]) for e in self.enrolments]
+        """(enrolment, its radio group, what changed for it after a clash or None), one per learner."""
+        return [(e, self[f"mark_{e.id}"], self.changes.get(e.id)) for e in self.enrolments]
+
+    def show_register_conflict(self, stale: StaleVersion, saved_marks: dict[int, str]) -> None:
+        started = {int(k): v for k, v in MARKS.findall(self.cleaned_data.get("started_with") or "")}
+        saved, yours = _shown_marks(self.enrolments, saved_marks), self.marks()
+        label = dict(Attendance.Status.choices)
+        kept = {}
+        for e in self.enrolments:
+            before = started.get(e.id, saved[e.id])
+            kept[e.id] = yours[e.id] if yours[e.id] != before else saved[e.id]
+            if saved[e.id] != before:
+                self.changes[e.id] = {
+                    "label": e.label,
+                    "started": label.get(before, before),
+                    "saved": label[saved[e.id]],
+                    "yours": label[yours[e.id]],
+                    "clash": yours[e.id] not in (before, saved[e.id]),
+                }
+        self.conflict = list(self.changes.values())
+        self.rebase(
+            **{BASED_ON: stale.version, "started_with": _written(saved)},
+            **{f"mark_{k}": v for k, v in kept.items()},
+        )
 
 
 class LearnerForm(forms.ModelForm):
@@ -86,45 +143,83 @@ class ConsentForm(forms.Form):
     follow_up_contact = forms.BooleanField(label=_("Agrees to be contacted in 6 months"), required=False)
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(SubmissionKeyFormMixin, forms.Form):
     start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
 
 
-class AssessmentForm(forms.Form):
+SEEN = re.compile(r"(\d+)\.(\d+)")
+
+
+def seen_assessments(enrolment: Enrolment) -> str:
+    """The enrolment's initial and final assessments as the page shows them: "id.version" each."""
+    replaceable = enrolment.assessments.exclude(stage=Assessment.Stage.PROGRESS).order_by("pk")
+    return ",".join(f"{pk}.{version}" for pk, version in replaceable.values_list("pk", "version"))
+
+
+class AssessmentForm(ConflictFormMixin, SubmissionKeyFormMixin, forms.Form):
+    """A new assessment. An initial or final one replaces the skill's earlier one only if this page showed it
+    (``seen``): one saved by someone else meanwhile is shown, and replaced only if the person sends it again."""
+
     stage = forms.ChoiceField(label=_("Stage"), choices=Assessment.Stage.choices)
     skill = forms.ChoiceField(label=_("Skill"), choices=Skill.choices)
     level = forms.TypedChoiceField(label=_("Level"), choices=EsolLevel.choices, coerce=int)
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=datetime.date.today)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    compared = ("level", "date")
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        self.fields["seen"].initial = seen_assessments(enrolment)
+
+    def clean_seen(self) -> set[tuple[int, int]]:
+        return {(int(pk), int(version)) for pk, version in SEEN.findall(self.cleaned_data["seen"])}
+
+    def rebased_on(self, stale: StaleVersion) -> dict:
+        return {"seen": seen_assessments(self.enrolment)}
 
 
-class GoalForm(forms.Form):
+class GoalForm(SubmissionKeyFormMixin, forms.Form):
     text = forms.CharField(label=_("Goal"), max_length=300)
     set_date = forms.DateField(label=_("Date set"), widget=DATE_INPUT, initial=datetime.date.today)
 
 
-class GoalRatingForm(forms.Form):
+class GoalRatingForm(VersionedFormMixin, forms.Form):
     rating = forms.ChoiceField(label=_("Tutor's rating"), choices=Goal.Rating.choices, widget=forms.RadioSelect)
     self_assessment = forms.ChoiceField(
         label=_("Learner's own rating"), choices=[("", _("Not asked")), *Goal.Rating.choices], required=False
     )
+    compared = ("rating", "self_assessment")
+
+    def __init__(self, *args, goal: Goal, **kwargs):
+        initial = {"rating": goal.rating, "self_assessment": goal.self_assessment, BASED_ON: goal.version}
+        super().__init__(*args, initial=initial, **kwargs)
 
 
-class EndEnrolmentForm(forms.Form):
+class EndEnrolmentForm(VersionedFormMixin, forms.Form):
     completion_status = forms.TypedChoiceField(label=_("Status"), choices=CompletionStatus.choices, coerce=int)
     outcome = forms.TypedChoiceField(label=_("Outcome"), choices=Outcome.choices, coerce=int)
     actual_end_date = forms.DateField(label=_("Last day"), widget=DATE_INPUT, required=False)
     withdrawal_reason = forms.ChoiceField(
         label=_("Reason for leaving"), choices=[("", "—"), *WithdrawalReason.choices], required=False
     )
+    compared = ("completion_status", "outcome", "actual_end_date", "withdrawal_reason")
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        self.enrolment = enrolment
+        initial = {name: getattr(enrolment, name) for name in self.compared}
+        super().__init__(*args, initial={**initial, BASED_ON: enrolment.version}, **kwargs)
 
     def clean(self):
         data = super().clean()
         if CompletionStatus.is_leaving(data.get("completion_status")) and not data.get("actual_end_date"):
             self.add_error("actual_end_date", _("Enter the learner's last day."))
+        if data.get("actual_end_date") and data["actual_end_date"] < self.enrolment.start_date:
+            self.add_error("actual_end_date", _("The last day cannot be before the learner started."))
         return data
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(SubmissionKeyFormMixin, forms.Form):
     def __init__(self, *args, instrument, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wave"] = forms.ChoiceField(label=_("When"), choices=SurveyResponse.Wave.choices)
@@ -147,7 +242,7 @@ class SurveyForm(forms.Form):
         }
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(SubmissionKeyFormMixin, forms.ModelForm):
     class Meta:
         model = ProgressionOutcome
         fields = ["kind", "date", "source"]

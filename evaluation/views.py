@@ -13,7 +13,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from esolplus.concurrency import StaleVersion
 from finder.models import Enquiry
 
-from . import access, services
+from . import access, export_views, services
 from .charts import attendance_by_week, level_bars
 from .exports import export_pilot
 from .forms import (
@@ -44,6 +44,7 @@ from .forms import (
 from .indicators import Period, indicator_rows, pilot_enrolments
 from .models import Attendance, AuditEntry, Goal, Pilot, SurveyInstrument
 from .publishing import publish
+from .services import prepared_exports
 from .services.imports import import_assessments, import_registers
 
 staff_login_required = login_required(login_url="wagtailadmin_login")
@@ -93,12 +94,19 @@ def take_register(request, session_id: int):
         .select_related("learner__identity"),
     )
     marks = dict(session.attendance.values_list("enrolment_id", "status"))
-    form = RegisterForm(request.POST or None, enrolments=enrolments, marks=marks)
+    form = RegisterForm(request.POST or None, enrolments=enrolments, marks=marks, version=session.register_version)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.take_register(request.user, session, form.marks())
-        messages.success(request, _("Register saved."))
-        return redirect("evaluation:cohort", cohort_id=session.cohort_id)
-    return render(request, T + "register.html", {"session": session, "form": form, "statuses": Attendance.Status})
+        try:
+            services.take_register(request.user, session, form.marks(), based_on=form.cleaned_data["based_on"])
+        except StaleVersion as stale:  # someone else saved it meanwhile: show what changed, let them choose
+            form.show_register_conflict(stale, dict(session.attendance.values_list("enrolment_id", "status")))
+            status = 409
+        else:
+            messages.success(request, _("Register saved."))
+            return redirect("evaluation:cohort", cohort_id=session.cohort_id)
+    context = {"session": session, "form": form, "statuses": Attendance.Status}
+    return render(request, T + "register.html", context, status=status)
 
 
 @staff_login_required
@@ -121,16 +129,15 @@ def enrol_learner(request, cohort_id: int):
         "enrol": EnrolForm(data, prefix="enrol", initial={"start_date": timezone.localdate()}),
     }
     if request.method == "POST" and all(f.is_valid() for f in forms_.values()):
-        with transaction.atomic():
-            learner = services.register_learner(
-                request.user,
-                cohort.provider,
-                characteristics=forms_["learner"].cleaned_data,
-                identity=forms_["identity"].cleaned_data,
-                consent={**forms_["consent"].cleaned_data, "recorded_on": timezone.localdate()},
-                enquiry=enquiry,
-            )
-            services.enrol(request.user, learner, cohort, forms_["enrol"].cleaned_data["start_date"], enquiry=enquiry)
+        services.register_and_enrol(  # once, however often the form is sent
+            request.user,
+            cohort,
+            characteristics=forms_["learner"].cleaned_data,
+            identity=forms_["identity"].cleaned_data,
+            consent={**forms_["consent"].cleaned_data, "recorded_on": timezone.localdate()},
+            enquiry=enquiry,
+            **forms_["enrol"].cleaned_data,
+        )
         messages.success(request, _("Learner added and enrolled."))
         return redirect("evaluation:cohort", cohort_id=cohort.id)
     return render(request, T + "enrol.html", {"cohort": cohort, "enquiry": enquiry, **forms_})
@@ -145,25 +152,25 @@ def enrolment_detail(request, enrolment_id: int):
     action = request.POST.get("action")
     data = request.POST or None
     forms_ = {
-        "assessment": AssessmentForm(data if action == "assessment" else None, prefix="assessment"),
-        "goal": GoalForm(data if action == "goal" else None, prefix="goal"),
-        "end": EndEnrolmentForm(
-            data if action == "end" else None,
-            prefix="end",
-            initial={"completion_status": enrolment.completion_status, "outcome": enrolment.outcome},
+        "assessment": AssessmentForm(
+            data if action == "assessment" else None, prefix="assessment", enrolment=enrolment
         ),
+        "goal": GoalForm(data if action == "goal" else None, prefix="goal"),
+        "end": EndEnrolmentForm(data if action == "end" else None, prefix="end", enrolment=enrolment),
     }
+    status = 200
     if request.method == "POST":
         form = forms_.get(action)
         if form is not None and form.is_valid():
-            if action == "assessment":
-                services.record_assessment(request.user, enrolment, **form.cleaned_data)
-            elif action == "goal":
-                services.add_goal(request.user, enrolment, **form.cleaned_data)
+            save = {"assessment": services.record_assessment, "goal": services.add_goal, "end": services.end_enrolment}
+            try:
+                save[action](request.user, enrolment, **form.cleaned_data)
+            except StaleVersion as stale:  # someone else saved it meanwhile: show what changed, let them choose
+                form.show_conflict(stale)
+                status = 409
             else:
-                services.end_enrolment(request.user, enrolment, **form.cleaned_data)
-            messages.success(request, _("Saved."))
-            return redirect("evaluation:enrolment", enrolment_id=enrolment.id)
+                messages.success(request, _("Saved."))
+                return redirect("evaluation:enrolment", enrolment_id=enrolment.id)
     return render(
         request,
         T + "enrolment.html",
@@ -175,19 +182,23 @@ def enrolment_detail(request, enrolment_id: int):
             "can_see_identity": access.can_see_identity(request.user, enrolment.learner),
             **forms_,
         },
+        status=status,
     )
 
 
 @staff_login_required
 def rate_goal(request, goal_id: int):
     goal = get_object_or_404(Goal.objects.filter(enrolment__in=access.recordable_enrolments(request.user)), pk=goal_id)
-    form = GoalRatingForm(
-        request.POST or None, initial={"rating": goal.rating, "self_assessment": goal.self_assessment}
-    )
+    form = GoalRatingForm(request.POST or None, goal=goal)
     if request.method == "POST" and form.is_valid():
-        services.rate_goal(request.user, goal, **form.cleaned_data)
-        return redirect("evaluation:enrolment", enrolment_id=goal.enrolment_id)
-    return render(request, T + "form.html", {"form": form, "title": _("Rate a goal"), "subtitle": goal.text})
+        try:
+            services.rate_goal(request.user, goal, **form.cleaned_data)
+        except StaleVersion as stale:
+            form.show_conflict(stale)
+        else:
+            return redirect("evaluation:enrolment", enrolment_id=goal.enrolment_id)
+    context = {"form": form, "title": _("Rate a goal"), "subtitle": goal.text}
+    return render(request, T + "form.html", context, status=409 if form.conflict is not None else 200)
 
 
 def _recordable_learner(request, learner_id: int):
@@ -209,6 +220,7 @@ def record_survey(request, learner_id: int):
             wave=form.cleaned_data["wave"],
             date=form.cleaned_data["date"],
             answers=form.answers(),
+            submission_key=form.cleaned_data["submission_key"],
         )
         messages.success(request, _("Survey answers saved."))
         return redirect("evaluation:home")
@@ -361,17 +373,21 @@ def dashboard(request, slug: str):
             "levels": level_bars(headline),
             "query": request.GET.urlencode(),
             "is_coordinator": access.is_coordinator(request.user),
+            "exports": prepared_exports.exports_for(request.user, pilot),
         },
     )
 
 
 @staff_login_required
 def export(request, slug: str):
-    """A zip of the pilot's export; record level uses pseudonyms keyed for this user."""
+    """Aggregate: a zip made now (small). Record level (pseudonyms keyed for this user): prepared in the background,
+    downloaded when ready (export_views)."""
     pilot = _viewable_pilot(request, slug)
+    if request.method == "POST" or "file" in request.GET or request.GET.get("level") == "record":
+        return export_views.record_level(request, pilot)
     level = request.GET.get("level", "aggregate")
     fmt = request.GET.get("format", "csv")
-    if level not in ("record", "aggregate") or fmt not in ("csv", "xlsx"):
+    if level != "aggregate" or fmt not in ("csv", "xlsx"):
         raise Http404
     _form, params = _filters(request, pilot)
     buffer = io.BytesIO()

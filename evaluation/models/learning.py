@@ -62,12 +62,17 @@ class Enrolment(models.Model):
     withdrawal_reason = models.CharField(
         _("reason for leaving"), max_length=20, choices=WithdrawalReason.choices, blank=True
     )
+    # The enrol form's one-time key, and the version of the details above (status, outcome, end): see
+    # esolplus.concurrency.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["cohort", "start_date", "pk"]
         verbose_name = _("enrolment")
         constraints = [
             models.UniqueConstraint(fields=["learner", "cohort"], name="unique_enrolment"),
+            models.UniqueConstraint(fields=["submission_key"], name="unique_enrolment_submission"),
             models.CheckConstraint(
                 condition=Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=models.F("start_date")),
                 name="enrolment_ends_after_start",
@@ -121,11 +126,15 @@ class Assessment(models.Model):
     skill = models.CharField(_("skill"), max_length=10, choices=Skill.choices)
     level = models.PositiveSmallIntegerField(_("level"), choices=EsolLevel.choices)
     date = models.DateField(_("date"))
+    # The form's one-time key; the version moves on when a later initial or final assessment replaces this one.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["date", "pk"]
         verbose_name = _("assessment")
         constraints = [
+            models.UniqueConstraint(fields=["submission_key"], name="unique_assessment_submission"),
             models.UniqueConstraint(
                 fields=["enrolment", "skill", "stage"],
                 condition=~Q(stage="progress"),
@@ -150,10 +159,14 @@ class Goal(models.Model):
     set_date = models.DateField(_("date set"))
     rating = models.CharField(_("tutor's final rating"), max_length=10, choices=Rating.choices, blank=True)
     self_assessment = models.CharField(_("learner's own rating"), max_length=10, choices=Rating.choices, blank=True)
+    # The form's one-time key; the version of the ratings.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["set_date", "pk"]
         verbose_name = _("RARPA goal")
+        constraints = [models.UniqueConstraint(fields=["submission_key"], name="unique_goal_submission")]
 
     def __str__(self):
         return self.text
@@ -177,10 +190,12 @@ class ProgressionOutcome(models.Model):
     kind = models.CharField(_("progression"), max_length=3, choices=Kind.choices)
     date = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)  # the form's one-time key
 
     class Meta:
         ordering = ["date", "pk"]
         verbose_name = _("progression outcome")
+        constraints = [models.UniqueConstraint(fields=["submission_key"], name="unique_outcome_submission")]
 
     def __str__(self):
         return f"{self.kind} {self.date}"

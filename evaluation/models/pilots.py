@@ -114,6 +114,9 @@ class Session(models.Model):
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    # Moves on with every save of the register (esolplus.concurrency.claim_version): a register form based on an
+    # older one is not applied over marks its sender never saw.
+    register_version = models.PositiveIntegerField(_("register version"), default=0, editable=False)
 
     class Meta:
         ordering = ["date", "start_time"]

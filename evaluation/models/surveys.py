@@ -50,11 +50,13 @@ class SurveyResponse(models.Model):
     instrument = models.ForeignKey(SurveyInstrument, on_delete=models.PROTECT, related_name="responses")
     wave = models.CharField(_("wave"), max_length=10, choices=Wave.choices)
     date = models.DateField(_("date"))
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)  # the form's one-time key
 
     class Meta:
         verbose_name = _("survey response")
         constraints = [
             models.UniqueConstraint(fields=["learner", "instrument", "wave"], name="one_response_per_wave"),
+            models.UniqueConstraint(fields=["submission_key"], name="unique_survey_submission"),
         ]
 
     def __str__(self):

@@ -1,9 +1,17 @@
-"""Recording learners, registers, assessments, goals, surveys and outcomes."""
+"""Recording learners, registers, assessments, goals, surveys and outcomes.
+
+Safe on a busy day (esolplus.concurrency): what a form creates is created once per submission key, and an edit
+based on a version someone else has since replaced raises ``StaleVersion`` having written nothing, unless what is
+saved already says the same (the same form sent twice), which is then a success.
+"""
 
 import datetime
+import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
+from esolplus.concurrency import StaleVersion, claim_version, create_once
 from evaluation.models import (
     Assessment,
     Attendance,
@@ -49,9 +57,15 @@ def register_learner(
 
 
 @transaction.atomic
-def enrol(user, learner: Learner, cohort: Cohort, start_date: datetime.date, enquiry=None) -> Enrolment:
+def enrol(
+    user, learner: Learner, cohort: Cohort, start_date: datetime.date, enquiry=None, submission_key=None
+) -> Enrolment:
     enrolment = Enrolment.objects.create(
-        learner=learner, cohort=cohort, start_date=start_date, planned_end_date=max(cohort.end_date, start_date)
+        learner=learner,
+        cohort=cohort,
+        start_date=start_date,
+        planned_end_date=max(cohort.end_date, start_date),
+        submission_key=submission_key,
     )
     record_audit(user, Action.CREATE, enrolment, cohort.pilot)
     if enquiry is not None:
@@ -60,16 +74,55 @@ def enrol(user, learner: Learner, cohort: Cohort, start_date: datetime.date, enq
     return enrolment
 
 
+def register_and_enrol(
+    user,
+    cohort: Cohort,
+    *,
+    characteristics: dict,
+    identity: dict,
+    consent: dict,
+    start_date: datetime.date,
+    enquiry=None,
+    submission_key: uuid.UUID | None = None,
+) -> Enrolment | None:
+    """A new learner enrolled on the cohort, all or nothing; the same form sent twice enrols them once."""
+
+    def create():
+        learner = register_learner(
+            user, cohort.provider, characteristics=characteristics, identity=identity, consent=consent, enquiry=enquiry
+        )
+        return enrol(user, learner, cohort, start_date, enquiry=enquiry, submission_key=submission_key)
+
+    with transaction.atomic():
+        return create_once(cohort.enrolments.all(), submission_key, create)[0]
+
+
 @transaction.atomic
-def take_register(user, session: Session, marks: dict[int, str], minutes: dict[int, int | None] | None = None) -> int:
+def take_register(
+    user,
+    session: Session,
+    marks: dict[int, str],
+    minutes: dict[int, int | None] | None = None,
+    *,
+    based_on: int | None = None,
+) -> int:
     """Save a whole register at once: the session is marked held and each enrolment gets one mark.
 
-    Returns how many marks were created or changed.
+    ``based_on`` is the register version the form showed (``None``: an import, applied whatever the version).
+    Saves are one at a time per session (``claim_version`` holds the session's row), so two first saves of an
+    empty register never both create marks. Returns how many marks were created or changed.
     """
     minutes = minutes or {}
     valid = set(Attendance.Status.values)
     if any(status not in valid for status in marks.values()):
         raise ValueError("Unknown attendance status")
+    try:  # first, so that on SQLite too the save waits for the write lock before it reads anything
+        session.register_version = claim_version(Session.objects, session.pk, based_on, "register_version")
+    except StaleVersion:
+        saved = dict(session.attendance.filter(enrolment_id__in=marks).values_list("enrolment_id", "status"))
+        if saved == marks and not minutes:
+            return 0  # the same register sent twice (a double click): already saved
+        raise
     enrolment_ids = set(session.cohort.enrolments.filter(id__in=marks).values_list("id", flat=True))
     if enrolment_ids != set(marks):
         raise ValueError("Every mark must be for a learner on this session's cohort")
@@ -124,27 +177,103 @@ def cancel_session(user, session: Session) -> None:
     record_audit(user, Action.CHANGE, session, session.cohort.pilot, status="cancelled")
 
 
-def record_assessment(user, enrolment: Enrolment, *, stage: str, skill: str, level: int, date: datetime.date):
-    """Save an assessment; a second initial or final one for the same skill replaces the first."""
-    if stage == Assessment.Stage.PROGRESS:
-        assessment = Assessment.objects.create(enrolment=enrolment, stage=stage, skill=skill, level=level, date=date)
-        created = True
-    else:
-        assessment, created = Assessment.objects.update_or_create(
-            enrolment=enrolment, stage=stage, skill=skill, defaults={"level": level, "date": date}
-        )
-    record_audit(user, Action.CREATE if created else Action.CHANGE, assessment, enrolment.cohort.pilot)
-    return assessment
+@transaction.atomic
+def record_assessment(
+    user,
+    enrolment: Enrolment,
+    *,
+    stage: str,
+    skill: str,
+    level: int,
+    date: datetime.date,
+    submission_key: uuid.UUID | None = None,
+    seen: set[tuple[int, int]] | None = None,
+) -> Assessment | None:
+    """Save an assessment; a second initial or final one for the same skill replaces the first.
+
+    ``seen`` is which initial and final assessments, as (id, version), the form's page showed: one saved for the
+    same stage and skill since then is not replaced unseen (``StaleVersion``). ``None`` (imports) replaces it.
+    """
+
+    def save() -> Assessment:
+        values = {"level": level, "date": date}
+        if stage == Assessment.Stage.PROGRESS:
+            assessment = Assessment.objects.create(
+                enrolment=enrolment, stage=stage, skill=skill, submission_key=submission_key, **values
+            )
+            action = Action.CREATE
+        else:
+            assessment, action = _replace_assessment(enrolment, stage, skill, values, submission_key, seen)
+        if action:
+            record_audit(user, action, assessment, enrolment.cohort.pilot)
+        return assessment
+
+    return create_once(enrolment.assessments.all(), submission_key, save)[0]
 
 
-def add_goal(user, enrolment: Enrolment, *, text: str, set_date: datetime.date) -> Goal:
-    goal = Goal.objects.create(enrolment=enrolment, text=text, set_date=set_date)
-    record_audit(user, Action.CREATE, goal, enrolment.cohort.pilot)
-    return goal
+def _replace_assessment(
+    enrolment: Enrolment, stage: str, skill: str, values: dict, key, seen
+) -> tuple[Assessment, str | None]:
+    """The initial or final assessment for a skill, created or replaced; the audit action (None: unchanged)."""
+    slot = enrolment.assessments.filter(stage=stage, skill=skill)
+    current = slot.first()
+    if current is None:
+        try:
+            with transaction.atomic():
+                created = Assessment.objects.create(
+                    enrolment=enrolment, stage=stage, skill=skill, submission_key=key, **values
+                )
+                return created, Action.CREATE
+        except IntegrityError:
+            current = slot.first()  # someone else's, saved a moment ago
+            if current is None or (key is not None and current.submission_key == key):
+                raise  # another constraint, or this same form sent twice at once (create_once finds it)
+    if seen is not None and (current.pk, current.version) not in seen:
+        if all(getattr(current, name) == value for name, value in values.items()):
+            return current, None  # someone saved the same: nothing to choose between
+        raise StaleVersion(current.version, current)
+    replaced = Assessment.objects.filter(pk=current.pk, version=current.version).update(
+        submission_key=key, version=F("version") + 1, **values
+    )
+    current.refresh_from_db()
+    if not replaced:
+        raise StaleVersion(current.version, current)
+    return current, Action.CHANGE
 
 
-def rate_goal(user, goal: Goal, *, rating: str, self_assessment: str = "") -> Goal:
-    goal.rating, goal.self_assessment = rating, self_assessment
+def add_goal(
+    user, enrolment: Enrolment, *, text: str, set_date: datetime.date, submission_key: uuid.UUID | None = None
+) -> Goal | None:
+    def create() -> Goal:
+        goal = Goal.objects.create(enrolment=enrolment, text=text, set_date=set_date, submission_key=submission_key)
+        record_audit(user, Action.CREATE, goal, enrolment.cohort.pilot)
+        return goal
+
+    with transaction.atomic():
+        return create_once(enrolment.goals.all(), submission_key, create)[0]
+
+
+def _claim(record, based_on: int | None, **wanted) -> int | None:
+    """Claim the record's next version for a save of ``wanted`` (see claim_version); None when the record already
+    holds exactly that (the same form sent twice), so there is nothing to write. Otherwise ``StaleVersion`` with
+    the record as it is now saved."""
+    model = type(record)
+    try:
+        return claim_version(model.objects, record.pk, based_on)
+    except StaleVersion as stale:
+        current = model.objects.get(pk=record.pk)
+        if all(getattr(current, name) == value for name, value in wanted.items()):
+            return None
+        raise StaleVersion(stale.version, current) from None
+
+
+@transaction.atomic
+def rate_goal(user, goal: Goal, *, rating: str, self_assessment: str = "", based_on: int | None = None) -> Goal:
+    """The tutor's and the learner's ratings; ``based_on`` is the version the form showed (None: any)."""
+    version = _claim(goal, based_on, rating=rating, self_assessment=self_assessment)
+    if version is None:
+        return goal
+    goal.rating, goal.self_assessment, goal.version = rating, self_assessment, version
     goal.save(update_fields=["rating", "self_assessment"])
     record_audit(user, Action.CHANGE, goal, goal.enrolment.cohort.pilot, rating=rating)
     return goal
@@ -152,30 +281,51 @@ def rate_goal(user, goal: Goal, *, rating: str, self_assessment: str = "") -> Go
 
 @transaction.atomic
 def record_survey(
-    user, learner: Learner, instrument: SurveyInstrument, *, wave: str, date: datetime.date, answers: dict[str, int]
-) -> SurveyResponse:
-    """Save one wave's answers, checking every value against the item's value labels."""
+    user,
+    learner: Learner,
+    instrument: SurveyInstrument,
+    *,
+    wave: str,
+    date: datetime.date,
+    answers: dict[str, int],
+    submission_key: uuid.UUID | None = None,
+) -> SurveyResponse | None:
+    """Save one wave's answers, checking every value against the item's value labels; they replace any earlier
+    answers for the wave, except that the same form sent twice is saved once."""
     items = {item.code: item for item in instrument.items.all()}
     for code, value in answers.items():
         if code not in items or str(value) not in items[code].value_labels:
             raise ValueError(f"{value!r} is not an allowed answer to {code}")
-    response, created = SurveyResponse.objects.update_or_create(
-        learner=learner, instrument=instrument, wave=wave, defaults={"date": date}
-    )
-    response.answers.all().delete()
-    SurveyAnswer.objects.bulk_create(
-        SurveyAnswer(response=response, item=items[code], value=value) for code, value in answers.items()
-    )
-    record_audit(user, Action.CREATE if created else Action.CHANGE, response, wave=wave, answers=len(answers))
-    return response
+
+    def save() -> SurveyResponse:
+        response, created = SurveyResponse.objects.update_or_create(
+            learner=learner, instrument=instrument, wave=wave, defaults={"date": date, "submission_key": submission_key}
+        )
+        response.answers.all().delete()
+        SurveyAnswer.objects.bulk_create(
+            SurveyAnswer(response=response, item=items[code], value=value) for code, value in answers.items()
+        )
+        record_audit(user, Action.CREATE if created else Action.CHANGE, response, wave=wave, answers=len(answers))
+        return response
+
+    return create_once(learner.survey_responses.all(), submission_key, save)[0]
 
 
-def record_outcome(user, learner: Learner, *, kind: str, date: datetime.date, source: str) -> ProgressionOutcome:
-    outcome = ProgressionOutcome.objects.create(learner=learner, kind=kind, date=date, source=source)
-    record_audit(user, Action.CREATE, outcome, kind=kind)
-    return outcome
+def record_outcome(
+    user, learner: Learner, *, kind: str, date: datetime.date, source: str, submission_key: uuid.UUID | None = None
+) -> ProgressionOutcome | None:
+    def create() -> ProgressionOutcome:
+        outcome = ProgressionOutcome.objects.create(
+            learner=learner, kind=kind, date=date, source=source, submission_key=submission_key
+        )
+        record_audit(user, Action.CREATE, outcome, kind=kind)
+        return outcome
+
+    with transaction.atomic():
+        return create_once(learner.outcomes.all(), submission_key, create)[0]
 
 
+@transaction.atomic
 def end_enrolment(
     user,
     enrolment: Enrolment,
@@ -184,15 +334,25 @@ def end_enrolment(
     outcome: int = Outcome.UNKNOWN,
     actual_end_date: datetime.date | None = None,
     withdrawal_reason: str = "",
+    based_on: int | None = None,
 ) -> Enrolment:
-    """Record that a learner completed, withdrew or took a break (ILR codes)."""
+    """Record that a learner completed, withdrew or took a break (ILR codes); ``based_on`` is the version of these
+    details the form showed (None: any)."""
     if CompletionStatus.is_leaving(completion_status) and actual_end_date is None:
         raise ValueError("A leaver needs an actual end date")
-    enrolment.completion_status = completion_status
-    enrolment.outcome = outcome
-    enrolment.actual_end_date = actual_end_date
-    enrolment.withdrawal_reason = withdrawal_reason
+    details = {
+        "completion_status": completion_status,
+        "outcome": outcome,
+        "actual_end_date": actual_end_date,
+        "withdrawal_reason": withdrawal_reason,
+    }
+    version = _claim(enrolment, based_on, **details)
+    if version is None:
+        return enrolment
+    for name, value in details.items():
+        setattr(enrolment, name, value)
+    enrolment.version = version
     enrolment.full_clean()
-    enrolment.save()
+    enrolment.save(update_fields=list(details))
     record_audit(user, Action.CHANGE, enrolment, enrolment.cohort.pilot, completion_status=completion_status)
     return enrolment

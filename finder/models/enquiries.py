@@ -30,6 +30,8 @@ class Enquiry(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The enquiry form's one-time key (esolplus.concurrency): the same form sent twice is one enquiry, one email.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -38,6 +40,7 @@ class Enquiry(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="enquiry_has_phone_or_email"),
             models.CheckConstraint(condition=Q(consent_to_contact=True), name="enquiry_has_consent"),
+            models.UniqueConstraint(fields=["submission_key"], name="unique_enquiry_submission"),
         ]
 
     def __str__(self):

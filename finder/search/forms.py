@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from esolplus.concurrency import SubmissionKeyFormMixin
 from finder.models import Enquiry, IndustrySector, Language, Level
 
 RADIUS_CHOICES = [
@@ -155,8 +156,9 @@ class WorkplaceSearchForm(forms.Form):
         )
 
 
-class EnquiryForm(forms.ModelForm):
-    """ "I'm interested": short, with a hidden honeypot field that people never fill in."""
+class EnquiryForm(SubmissionKeyFormMixin, forms.ModelForm):
+    """ "I'm interested": short, with a hidden honeypot field that people never fill in, and a one-time key so
+    that sending it twice (a double tap, a retry on a slow connection) makes one enquiry."""
 
     website = forms.CharField(
         label=_("Leave this empty"),
@@ -210,4 +212,5 @@ class EnquiryForm(forms.ModelForm):
         data = super().clean()
         if not data.get("phone") and not data.get("email") and "email" not in self.errors:
             self.add_error("phone", _("Give a phone number or an email address so the provider can reach you."))
+        self.instance.submission_key = data.get("submission_key")
         return data

@@ -16,9 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from esolplus.concurrency import create_once
 from finder.geography.geocoding import PlaceNotFound, get_geocoder
 from finder.models import ClassPage, District, WorkplaceOfferPage
-from finder.search.enquiries import EnquiryRateLimited, check_rate_limit, send_enquiry
+from finder.search.enquiries import count_enquiry, is_rate_limited, send_enquiry
 from finder.search.filters import WEEKEND, ClassFilter, time_of_day_q
 from finder.search.forms import EnquiryForm, HelpMeChooseForm, PlaceForm, SortOrder, WorkplaceSearchForm
 from finder.search.queries import (
@@ -288,15 +289,14 @@ def enquire(request, class_id):
         if form.is_spam:
             # Look the same as success to a bot, but keep nothing.
             return redirect("finder:enquiry_sent", class_id=class_page.pk)
-        try:
-            check_rate_limit(request.META.get("REMOTE_ADDR", ""))
-        except EnquiryRateLimited:
+        if is_rate_limited(request):
             form.add_error(None, _("You have sent a lot of messages. Please wait an hour and try again."))
             status = 429
-        else:
-            if form.is_valid():
-                send_enquiry(class_page, form.save(commit=False), request.META.get("REMOTE_ADDR", ""))
-                return redirect("finder:enquiry_sent", class_id=class_page.pk)
+        elif form.is_valid():
+            enquiry = form.save(commit=False)  # sent twice (a double tap, a retry): one enquiry, one email
+            create_once(class_page.enquiries.all(), enquiry.submission_key, lambda: send_enquiry(class_page, enquiry))
+            count_enquiry(request)
+            return redirect("finder:enquiry_sent", class_id=class_page.pk)
     context = {"class_page": class_page, "form": form, "errors": _error_summary(form)}
     return render(request, "pages/enquiry_form.html", context, status=status)
 

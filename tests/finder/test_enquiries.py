@@ -7,7 +7,9 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from finder.models import Enquiry
+from tests.concurrency import at_the_same_moment, connections_that_wait, form_on  # noqa: F401 (a fixture)
 from tests.factories import ClassPageFactory, EnquiryFactory, ProviderPageFactory, coordinator, venue_at
+from tests.task_queue import database_queue, make_retries_due, run_queued  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("geography")
 
@@ -168,3 +170,124 @@ def test_an_editor_set_up_by_setup_provider_can_follow_up_their_enquiries(client
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == Enquiry.Status.CONTACTED
+
+
+def test_the_providers_email_links_to_the_enquiry(client, class_page, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enquire(client, class_page, VALID)
+    enquiry = Enquiry.objects.get()
+    assert reverse("wagtailsnippets_finder_enquiry:edit", args=[enquiry.pk]) in mail.outbox[0].body
+
+
+def test_a_line_break_in_the_class_title_cannot_add_an_email_header(client, django_capture_on_commit_callbacks):
+    provider = ProviderPageFactory(email="enquiries@college.example.org")
+    page = ClassPageFactory(
+        venue=venue_at("E1 6AN", provider=provider), parent=provider, title="Beginners\r\nBcc: everyone@example.org"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enquire(client, page, VALID).status_code == 302
+    (message,) = mail.outbox
+    assert "\n" not in message.subject and message.recipients() == ["enquiries@college.example.org"]
+    assert "\nBcc:" not in message.message().as_string().split("\n\n", 1)[0]
+
+
+@pytest.mark.parametrize("outage", ["mail server refuses connections", "mail server errors"])
+@pytest.mark.usefixtures("database_queue")
+def test_mail_down_the_enquiry_is_kept_the_learner_is_thanked_and_the_email_goes_later(
+    client, class_page, settings, django_capture_on_commit_callbacks, outage, monkeypatch
+):
+    from esolplus.models import Notification
+    from tests.esolplus.notify_standin import closed_port
+
+    if outage == "mail server refuses connections":
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    else:
+        import smtplib
+
+        def broken(self, messages):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+        monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = enquire(client, class_page, VALID)
+    assert response.status_code == 302 and response["Location"] == reverse("finder:enquiry_sent", args=[class_page.pk])
+    assert client.get(response["Location"]).status_code == 200
+    assert Enquiry.objects.count() == 1
+    run_queued()
+    notification = Notification.objects.get(key=f"enquiry:{Enquiry.objects.get().pk}")
+    assert notification.sent_at is None and notification.failed_at is None, "waiting to be tried again"
+    assert not mail.outbox
+
+    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_retries_due()
+    run_queued()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["enquiries@college.example.org"]
+    notification.refresh_from_db()
+    assert notification.sent_at is not None
+
+
+def test_a_forwarded_for_header_is_ignored_unless_a_proxy_is_trusted(client, class_page):
+    """By default anyone could send X-Forwarded-For: a client changing it is still one client."""
+    for n in range(5):
+        forged = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        assert enquire(client, class_page, VALID, REMOTE_ADDR="203.0.113.5", **forged).status_code == 302
+    forged = {"HTTP_X_FORWARDED_FOR": "198.51.100.99"}
+    assert enquire(client, class_page, VALID, REMOTE_ADDR="203.0.113.5", **forged).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_learner_has_their_own_limit(client, class_page, settings):
+    """One proxy (TRUSTED_PROXY_COUNT=1): the client is the address the proxy appended, whatever came before it."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(5):
+        spoofed = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}, 81.2.69.160"}
+        assert enquire(client, class_page, VALID, **proxy, **spoofed).status_code == 302
+    limited = enquire(client, class_page, VALID, **proxy, HTTP_X_FORWARDED_FOR="81.2.69.160")
+    assert limited.status_code == 429, "a made-up first entry does not make a new client"
+    other = enquire(client, class_page, VALID, **proxy, HTTP_X_FORWARDED_FOR="81.2.69.161")
+    assert other.status_code == 302, "another learner behind the same proxy is not limited"
+
+
+# Sent twice (a double tap, a retry on a slow connection): one enquiry, one email.
+
+
+def filled_in(client, class_page) -> dict:
+    """The enquiry form as the page sends it, with its one-time key, filled in."""
+    return {**form_on(client.get(reverse("finder:enquiry", args=[class_page.pk])), "submission_key"), **VALID}
+
+
+def test_an_enquiry_sent_twice_is_one_enquiry_and_one_email(client, class_page, django_capture_on_commit_callbacks):
+    data = filled_in(client, class_page)
+    assert data["submission_key"]
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [enquire(client, class_page, data) for _ in range(2)]
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {reverse("finder:enquiry_sent", args=[class_page.pk])}
+    assert Enquiry.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_form_shown_again_is_a_new_enquiry(client, class_page, django_capture_on_commit_callbacks):
+    first, second = filled_in(client, class_page), filled_in(client, class_page)
+    assert first["submission_key"] != second["submission_key"]
+    with django_capture_on_commit_callbacks(execute=True):
+        enquire(client, class_page, first)
+        enquire(client, class_page, second)
+    assert Enquiry.objects.count() == 2 and len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("connections_that_wait")
+def test_the_same_enquiry_sent_twice_at_the_same_moment_is_one_enquiry_and_one_email(class_page):
+    from django.test import Client
+
+    learners_phone, retry = Client(), Client()
+    data = filled_in(learners_phone, class_page)
+    results = at_the_same_moment(
+        lambda: enquire(learners_phone, class_page, data), lambda: enquire(retry, class_page, data)
+    )
+    assert [getattr(result, "status_code", result) for result in results] == [302, 302]
+    assert Enquiry.objects.count() == 1
+    assert len(mail.outbox) == 1
