@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import pilot_views, views
 
 app_name = "evaluation"
 
@@ -20,9 +20,9 @@ urlpatterns = [
     path("learners/<int:learner_id>/identity/", views.identity, name="identity"),
     path("learners/<int:learner_id>/subject-access/", views.subject_access, name="subject_access"),
     path("learners/<int:learner_id>/erase/", views.erase, name="erase"),
-    path("pilots/<slug:slug>/", views.dashboard, name="dashboard"),
-    path("pilots/<slug:slug>/export/", views.export, name="export"),
-    path("pilots/<slug:slug>/publish/", views.publish_results, name="publish"),
-    path("results/<slug:slug>/", views.results, name="results"),
-    path("results/<slug:slug>/results.csv", views.results_csv, name="results_csv"),
+    path("pilots/<slug:slug>/", pilot_views.dashboard, name="dashboard"),
+    path("pilots/<slug:slug>/export/", pilot_views.export, name="export"),
+    path("pilots/<slug:slug>/publish/", pilot_views.publish_results, name="publish"),
+    path("results/<slug:slug>/", pilot_views.results, name="results"),
+    path("results/<slug:slug>/results.csv", pilot_views.results_csv, name="results_csv"),
 ]

@@ -121,6 +121,7 @@ class EnquiryViewSet(SnippetViewSet):
     list_filter = ["status"]
     search_fields = None
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["submission_key"]  # a double-submit guard, nothing a person needs
     copy_view_enabled = False  # enquiries come from learners, never from a copy
     chooser_viewset_class = EnquiryChooserViewSet
     panels = [

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from esolplus.concurrency import create_once
@@ -279,6 +280,7 @@ def find_workplace_offers(request):
     return render(request, "pages/workplace_finder.html", context)
 
 
+@never_cache  # a form restored from the back-forward cache would bring back a used submission key
 @require_http_methods(["GET", "POST"])
 def enquire(request, class_id):
     """/find/enquire/<id>/: "I'm interested", stored and emailed to the provider."""

@@ -26,14 +26,14 @@ def _fixed(url: str) -> Callable[[], str]:
 
 
 def _provider_index() -> str:
-    from tests.factories import ProviderPageFactory, provider_index
+    from devtools.factories import ProviderPageFactory, provider_index
 
     ProviderPageFactory(title="Alpha Adult Learning")
     return provider_index().url
 
 
 def _provider() -> str:
-    from tests.factories import ClassPageFactory, ProviderPageFactory, VenueFactory, WorkplaceOfferPageFactory
+    from devtools.factories import ClassPageFactory, ProviderPageFactory, VenueFactory, WorkplaceOfferPageFactory
 
     provider = ProviderPageFactory()
     ClassPageFactory(parent=provider, venue=VenueFactory(provider=provider))
@@ -42,14 +42,14 @@ def _provider() -> str:
 
 
 def _class() -> str:
+    from devtools.factories import ClassPageFactory
     from finder.models import Level
-    from tests.factories import ClassPageFactory
 
     return ClassPageFactory(sessions=((1, "10:00", "12:00"), (3, "18:30", "20:00")), levels=Level.objects.all()[:2]).url
 
 
 def _workplace_offer() -> str:
-    from tests.factories import WorkplaceOfferPageFactory
+    from devtools.factories import WorkplaceOfferPageFactory
 
     return WorkplaceOfferPageFactory().url
 
@@ -58,8 +58,8 @@ def _published_results() -> str:
     """A pilot's public results, with one group large enough to show and one small enough to hide."""
     from django.utils import timezone
 
+    from devtools.evaluation_factories import CohortFactory, EnrolmentFactory, PilotFactory, SessionFactory
     from evaluation.models import Attendance
-    from tests.evaluation.factories import CohortFactory, EnrolmentFactory, PilotFactory, SessionFactory
 
     pilot = PilotFactory(results_published_at=timezone.now())
     for size in (12, 2):
@@ -73,8 +73,8 @@ def _published_results() -> str:
 
 
 def _near_e1() -> "ClassPage":  # noqa: F821
+    from devtools.factories import ClassPageFactory, venue_at
     from finder.models import ClassPage, Level
-    from tests.factories import ClassPageFactory, venue_at
 
     return ClassPageFactory(
         venue=venue_at("E1 6AW"),
@@ -101,8 +101,8 @@ def _help_step(step: int) -> Callable[[], str]:
 
 
 def _workplace_finder() -> str:
+    from devtools.factories import WorkplaceOfferPageFactory
     from finder.models import District, IndustrySector
-    from tests.factories import WorkplaceOfferPageFactory
 
     WorkplaceOfferPageFactory(
         boroughs=District.objects.filter(code="E09000001"), sectors=IndustrySector.objects.filter(code="care")

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from devtools.factories import ClassPageFactory, venue_at
 from finder.models import ClassPage, Enquiry, Level
 from tests.e2e.fixtures import set_language
-from tests.factories import ClassPageFactory, venue_at
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -4,11 +4,11 @@ changed, their own change is kept, and one more press saves both (esolplus.concu
 import pytest
 from django.contrib.auth import get_user_model
 
+from devtools.evaluation_factories import CohortFactory, EnrolmentFactory, LearnerIdentityFactory, SessionFactory
 from evaluation.models import Attendance, StaffAssignment
 from evaluation.services import take_register
 from tests.e2e.test_staff_journeys import PASSWORD, log_in
 from tests.e2e.tools import save_screenshot
-from tests.evaluation.factories import CohortFactory, EnrolmentFactory, LearnerIdentityFactory, SessionFactory
 
 pytestmark = pytest.mark.usefixtures("geography")
 PHONE = {"width": 360, "height": 740}

@@ -12,21 +12,21 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 
-from evaluation.models import Attendance, PilotEvaluator, StaffAssignment
-from finder.models import ClassPage
-from tests.e2e.tools import axe, require, tab_until
-from tests.evaluation.factories import (
+from devtools.evaluation_factories import (
     CohortFactory,
     EnrolmentFactory,
     LearnerIdentityFactory,
     PilotFactory,
     SessionFactory,
 )
-from tests.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
+from devtools.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
+from evaluation.models import Attendance, PilotEvaluator, StaffAssignment
+from finder.models import ClassPage
+from tests.e2e.tools import axe, require, tab_until
 
 pytestmark = pytest.mark.usefixtures("geography")
 
-PASSWORD = "pw"  # set by tests.factories.provider_with_editor and coordinator
+PASSWORD = "pw"  # set by devtools.factories.provider_with_editor and coordinator
 
 
 def log_in(page, username: str, password: str = PASSWORD, next_url: str = "") -> None:

@@ -247,19 +247,19 @@ def log_in(client, role: str, request) -> dict[str, str]:
         return {}
     request.getfixturevalue("geography")
     if role == "learner":
-        from tests.factories import ClassPageFactory, venue_at
+        from devtools.factories import ClassPageFactory, venue_at
 
         page = ClassPageFactory(venue=venue_at("E1 6AW"))
         return {LIVE_CLASS: str(page.pk), LIVE_SERVICE: str(page.oruk_id)}
     if role == "provider-editor":
-        from tests.factories import provider_with_editor
+        from devtools.factories import provider_with_editor
 
         setup = provider_with_editor("Fuzz Adult Learning", "fuzz-editor")
         client.force_login(setup.editor)
         return {OWN_PROVIDER: str(setup.provider.pk)}
     if role == "provider-staff":
+        from devtools.evaluation_factories import CohortFactory, EnrolmentFactory, SessionFactory
         from evaluation.models import StaffAssignment
-        from tests.evaluation.factories import CohortFactory, EnrolmentFactory, SessionFactory
 
         cohort = CohortFactory()
         EnrolmentFactory(cohort=cohort)

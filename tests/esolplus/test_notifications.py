@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from devtools.factories import coordinator
 from esolplus import notifications
 from esolplus.models import FailedJob, Notification
 from tests.esolplus.notify_standin import API_KEY, closed_port, notify_standin
-from tests.factories import coordinator
 from tests.task_queue import database_queue, make_retries_due, run_queued, waiting  # noqa: F401
 
 pytestmark = pytest.mark.django_db

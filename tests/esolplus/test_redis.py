@@ -17,10 +17,10 @@ from django.urls import reverse
 from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 
+from devtools.factories import ClassPageFactory, ProviderPageFactory, coordinator, venue_at
 from esolplus.models import Notification
 from finder.models import Enquiry
 from tests.esolplus.notify_standin import closed_port
-from tests.factories import ClassPageFactory, ProviderPageFactory, coordinator, venue_at
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -11,10 +11,7 @@ import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from evaluation import urls as evaluation_urlconf
-from evaluation.models import PilotEvaluator, StaffAssignment
-from finder.cms.providers import ensure_coordination
-from tests.evaluation.factories import (
+from devtools.evaluation_factories import (
     CohortFactory,
     EnrolmentFactory,
     GoalFactory,
@@ -22,7 +19,7 @@ from tests.evaluation.factories import (
     PilotFactory,
     SessionFactory,
 )
-from tests.factories import (
+from devtools.factories import (
     ClassPageFactory,
     EnquiryFactory,
     VenueFactory,
@@ -30,6 +27,9 @@ from tests.factories import (
     coordinator,
     provider_with_editor,
 )
+from evaluation import urls as evaluation_urlconf
+from evaluation.models import PilotEvaluator, StaffAssignment
+from finder.cms.providers import ensure_coordination
 
 pytestmark = pytest.mark.usefixtures("geography")
 

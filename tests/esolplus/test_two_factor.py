@@ -15,11 +15,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from devtools.evaluation_factories import EnrolmentFactory, GoalFactory, PilotFactory, SessionFactory
 from esolplus import two_factor
 from esolplus.roles import COORDINATE_PERMISSION
 from evaluation import urls as evaluation_urls
 from evaluation.models import StaffAssignment
-from tests.evaluation.factories import EnrolmentFactory, GoalFactory, PilotFactory, SessionFactory
 
 PASSWORD = "correct horse battery staple"
 VERIFY = "/account/two_factor/verify/"

@@ -1,8 +1,8 @@
 import pytest
 
+from devtools.evaluation_factories import CohortFactory, EnrolmentFactory, PilotFactory
 from evaluation.models import PilotEvaluator, StaffAssignment
 from finder.cms.providers import ensure_coordination
-from tests.evaluation.factories import CohortFactory, EnrolmentFactory, PilotFactory
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from devtools.evaluation_factories import EnrolmentFactory, LearnerFactory, LearnerIdentityFactory, SessionFactory
+from devtools.factories import EnquiryFactory
 from evaluation.models import AuditEntry, LearnerIdentity, PilotExport
-from tests.evaluation.factories import EnrolmentFactory, LearnerFactory, LearnerIdentityFactory, SessionFactory
-from tests.factories import EnquiryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from devtools.evaluation_factories import EnrolmentFactory, GoalFactory, LearnerIdentityFactory, SessionFactory
 from evaluation.models import (
     Assessment,
     Attendance,
@@ -28,7 +29,6 @@ from evaluation.models import (
 )
 from evaluation.services import recording, take_register
 from tests.concurrency import at_the_same_moment, connections_that_wait, form_on  # noqa: F401 (a fixture)
-from tests.evaluation.factories import EnrolmentFactory, GoalFactory, LearnerIdentityFactory, SessionFactory
 
 
 @pytest.fixture

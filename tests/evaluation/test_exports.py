@@ -8,10 +8,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from evaluation.exports import CODEBOOK, export_pilot
-from evaluation.models import AuditEntry, CompletionStatus, ExportRecord, Session
-from evaluation.services import erase_learner
-from tests.evaluation.factories import (
+from devtools.evaluation_factories import (
     TERM_START,
     AttendanceFactory,
     CohortFactory,
@@ -20,6 +17,9 @@ from tests.evaluation.factories import (
     PilotFactory,
     SessionFactory,
 )
+from evaluation.exports import CODEBOOK, export_pilot
+from evaluation.models import AuditEntry, CompletionStatus, ExportRecord, Session
+from evaluation.services import erase_learner
 from tests.task_queue import database_queue, run_queued  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -219,8 +219,8 @@ def test_only_the_user_who_asked_may_download_and_only_while_they_may_see_the_pi
 ):
     from django.urls import reverse
 
+    from devtools.factories import coordinator
     from evaluation.models import PilotEvaluator, PilotExport
-    from tests.factories import coordinator
 
     client.force_login(evaluator)
     with django_capture_on_commit_callbacks(execute=True):

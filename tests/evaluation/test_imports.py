@@ -10,10 +10,10 @@ from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 
 from devtools import spreadsheet_abuse as abuse
+from devtools.evaluation_factories import TERM_START, AssessmentFactory, SessionFactory
 from evaluation.models import Assessment, Attendance, AuditEntry
 from evaluation.services import imports
 from evaluation.services.imports import import_assessments, import_registers
-from tests.evaluation.factories import TERM_START, AssessmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 WEEK = datetime.timedelta(weeks=1)

@@ -4,6 +4,15 @@ import datetime
 
 import pytest
 
+from devtools.evaluation_factories import (
+    TERM_START,
+    AssessmentFactory,
+    AttendanceFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    GoalFactory,
+    SessionFactory,
+)
 from evaluation.indicators import (
     EnrolmentFacts,
     LearnerFacts,
@@ -13,15 +22,6 @@ from evaluation.indicators import (
     measures,
 )
 from evaluation.models import Assessment, CompletionStatus, Enrolment, Goal, Outcome, ProgressionOutcome, Session
-from tests.evaluation.factories import (
-    TERM_START,
-    AssessmentFactory,
-    AttendanceFactory,
-    CohortFactory,
-    EnrolmentFactory,
-    GoalFactory,
-    SessionFactory,
-)
 
 DAY = datetime.timedelta(days=1)
 WEEK = datetime.timedelta(weeks=1)

@@ -7,8 +7,8 @@ soon as it is added.
 import pytest
 from django.urls import URLPattern, reverse
 
+from devtools.evaluation_factories import GoalFactory, SessionFactory
 from evaluation import urls as evaluation_urls
-from tests.evaluation.factories import GoalFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

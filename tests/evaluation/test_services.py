@@ -7,6 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from devtools.evaluation_factories import (
+    TERM_START,
+    EnrolmentFactory,
+    LearnerIdentityFactory,
+    PilotFactory,
+    SessionFactory,
+)
+from devtools.factories import EnquiryFactory
 from evaluation.models import Assessment, Attendance, AuditEntry, LearnerIdentity, Session, SurveyInstrument
 from evaluation.services import (
     add_goal,
@@ -16,14 +24,6 @@ from evaluation.services import (
     register_learner,
     take_register,
 )
-from tests.evaluation.factories import (
-    TERM_START,
-    EnrolmentFactory,
-    LearnerIdentityFactory,
-    PilotFactory,
-    SessionFactory,
-)
-from tests.factories import EnquiryFactory
 
 pytestmark = pytest.mark.django_db
 WEEK = datetime.timedelta(weeks=1)

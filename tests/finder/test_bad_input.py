@@ -5,7 +5,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import ClassPageFactory, venue_at
+from devtools.factories import ClassPageFactory, venue_at
 
 pytestmark = pytest.mark.usefixtures("geography")
 FIND = reverse("finder:find")

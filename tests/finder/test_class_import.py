@@ -12,10 +12,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from devtools import spreadsheet_abuse as abuse
+from devtools.factories import ClassPageFactory, VenueFactory, provider_with_editor
 from finder.cms import class_import
 from finder.cms.class_import import COLUMN_NAMES, import_classes
 from finder.models import ClassPage
-from tests.factories import ClassPageFactory, VenueFactory, provider_with_editor
 
 pytestmark = pytest.mark.usefixtures("geography")
 

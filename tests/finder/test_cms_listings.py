@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from finder.models import ClassPage, WorkplaceOfferPage
-from tests.factories import (
+from devtools.factories import (
     ClassPageFactory,
     VenueFactory,
     WorkplaceOfferPageFactory,
     coordinator,
     provider_with_editor,
 )
+from finder.models import ClassPage, WorkplaceOfferPage
 
 pytestmark = pytest.mark.usefixtures("geography")
 TODAY = datetime.date(2026, 11, 24)

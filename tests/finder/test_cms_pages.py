@@ -7,14 +7,14 @@ import re
 import pytest
 from django.utils import timezone
 
-from finder.models import Level
-from tests.factories import (
+from devtools.factories import (
     ClassPageFactory,
     ProviderPageFactory,
     WorkplaceOfferPageFactory,
     provider_index,
     venue_at,
 )
+from finder.models import Level
 
 pytestmark = pytest.mark.usefixtures("geography")
 

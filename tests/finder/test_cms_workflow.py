@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
+from devtools.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 from finder.cms.providers import editors_group
 from finder.models import ClassPage, ProviderPage
-from tests.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 from tests.finder.test_permissions import edit_form_data
 
 pytestmark = pytest.mark.usefixtures("geography")

@@ -6,9 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
+from devtools.factories import ClassPageFactory, EnquiryFactory, ProviderPageFactory, coordinator, venue_at
 from finder.models import Enquiry
 from tests.concurrency import at_the_same_moment, connections_that_wait, form_on  # noqa: F401 (a fixture)
-from tests.factories import ClassPageFactory, EnquiryFactory, ProviderPageFactory, coordinator, venue_at
 from tests.task_queue import database_queue, make_retries_due, run_queued  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("geography")
@@ -153,7 +153,7 @@ def test_coordinators_see_every_enquiry(client):
 
 def test_an_editor_set_up_by_setup_provider_can_follow_up_their_enquiries(client):
     """The group setup_provider creates must carry the enquiry rights, not just page rights."""
-    from tests.factories import provider_with_editor
+    from devtools.factories import provider_with_editor
 
     setup = provider_with_editor("Riverside Adult Learning", "river-editor")
     other = provider_with_editor("Hilltop College", "hill-editor")

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from devtools.factories import ClassPageFactory, ProviderPageFactory, venue_at
 from finder.models import ClassPage, Language, Level
 from finder.search.filters import ClassFilter
-from tests.factories import ClassPageFactory, ProviderPageFactory, venue_at
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from geopy.distance import geodesic
 
+from devtools.factories import ClassPageFactory, venue_at
 from finder.models import ClassPage
-from tests.factories import ClassPageFactory, venue_at
 from tests.geodata import place_rows, postcode_row
 
 pytestmark = pytest.mark.usefixtures("geography")

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from devtools.factories import ClassPageFactory, venue_at
 from finder.models import ClassPage, Level
-from tests.factories import ClassPageFactory, venue_at
 
 pytestmark = pytest.mark.usefixtures("geography")
 HELP = reverse("finder:help_me_choose")

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.test.utils import WagtailPageTestCase
 
+from devtools.factories import ClassPageFactory, VenueFactory
 from esolplus.models import HomePage
 from finder.models import ClassPage, ProviderIndexPage, ProviderPage, WorkplaceOfferPage
-from tests.factories import ClassPageFactory, VenueFactory
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -10,10 +10,10 @@ import uuid
 import pytest
 from wagtail.models import PageViewRestriction
 
+from devtools.factories import ClassPageFactory, ProviderPageFactory, WorkplaceOfferPageFactory, venue_at
 from finder.geography.models import District
 from finder.models import ClassPage, IndustrySector, Language, Level
 from finder.openreferral.ids import TAXONOMY_NAMESPACE, derived, service_at_location_id, term_uid
-from tests.factories import ClassPageFactory, ProviderPageFactory, WorkplaceOfferPageFactory, venue_at
 from tests.geodata import postcode_row
 from tests.openreferral_schemas import validator_for
 

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools.factories import ClassPageFactory, ProviderPageFactory, WorkplaceOfferPageFactory, venue_at
 from finder.models import ClassPage, Language, Level
 from finder.openreferral.ids import term_uid
 from finder.openreferral.taxonomy import TAXONOMY, terms
-from tests.factories import ClassPageFactory, ProviderPageFactory, WorkplaceOfferPageFactory, venue_at
 from tests.finder import test_openreferral
 from tests.finder.test_openreferral import assert_valid, get, sid
 

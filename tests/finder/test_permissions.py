@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
 
+from devtools.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 from finder.models import ClassPage, Venue
-from tests.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -21,11 +21,11 @@ from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page, TaskState
 
 from devtools import demo_finder
+from devtools.factories import ClassPageFactory, EnquiryFactory, VenueFactory, WorkplaceOfferPageFactory, coordinator
 from esolplus.roles import COORDINATORS_GROUP
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import editors_group, ensure_coordination, setup_provider
 from finder.models import ClassPage, District, Enquiry, Language, ProviderPage, Venue
-from tests.factories import ClassPageFactory, EnquiryFactory, VenueFactory, WorkplaceOfferPageFactory, coordinator
 
 pytestmark = pytest.mark.usefixtures("geography")
 

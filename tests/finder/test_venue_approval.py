@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import WorkflowContentType, WorkflowState
 
+from devtools.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 from finder.cms.providers import ensure_coordination
 from finder.cms.venue_places import place
 from finder.models import District, Venue
-from tests.factories import ClassPageFactory, VenueFactory, coordinator, provider_with_editor
 from tests.geodata import postcode_row
 
 pytestmark = pytest.mark.usefixtures("geography")

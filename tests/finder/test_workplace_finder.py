@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from devtools.factories import WorkplaceOfferPageFactory
 from finder.models import District, IndustrySector
-from tests.factories import WorkplaceOfferPageFactory
 from tests.geodata import postcode_row
 
 pytestmark = pytest.mark.usefixtures("geography")
