@@ -12,11 +12,9 @@ process it started is stopped, and the database and the Redis database are empti
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import signal
@@ -28,12 +26,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import loadtest_checks as checks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
 GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 WRK = shutil.which("wrk") or "wrk"
 ADMIN_DATABASE_URL = "postgres://root@127.0.0.1:5432/postgres"
-DEMO_LOGIN = ("admin", "esolplus-demo")  # devtools/demo.py: the demo site administrator, local demo logins only
 
 # Filters a learner might add to a search; keys the finder ignores do no harm.
 FILTER_CHOICES = {
@@ -166,9 +165,9 @@ def main() -> int:
             _wait_until_serving(port, args.trivial_path, processes)
         _wait_for_queue(args.redis_url, processes)  # the index updates load_demo queued: not part of the load
 
-        session_shared = _session_shared(ports)
+        session_shared = checks.session_shared(ports)
         limit = _enquiry_limit(env)
-        enquiry_statuses = _enquiry_statuses(ports, class_id, limit + 2)
+        enquiry_statuses = checks.enquiry_statuses(ports, class_id, limit + 2)
         enquiry_limit_shared = enquiry_statuses == [302] * limit + [429] * (len(enquiry_statuses) - limit)
         print(f"== session shared across servers: {session_shared}", flush=True)
         print(f"== enquiries alternating between servers: {enquiry_statuses} (limit {limit})", flush=True)
@@ -318,75 +317,6 @@ def _drive(ports: list[int], args, lua: Path, urls_file: Path, path: str, proces
     }
 
 
-class Browser:
-    """Just enough of a browser for the checks: keeps cookies across servers (the Secure flag is ignored, as these
-    servers speak plain http on loopback) and returns status and body; redirects are not followed."""
-
-    def __init__(self):
-        self.cookies: dict[str, str] = {}
-
-    def request(self, port: int, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
-        body = urlencode(form) if form is not None else None
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _, value = header.split(";", 1)[0].partition("=")
-                self.cookies[name.strip()] = value.strip()
-            return response.status, response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-
-    def form_fields(self, html: str) -> dict[str, str]:
-        """The hidden inputs of the page's form (CSRF token, one-time submission key)."""
-        fields = {}
-        for tag in re.findall(r"<input[^>]*>", html):
-            name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
-            if name and 'type="hidden"' in tag:
-                fields[name.group(1)] = value.group(1) if value else ""
-        return fields
-
-
-def _session_shared(ports: list[int]) -> bool:
-    """Log in to the admin on the first server; the second must then show the admin, not the login page."""
-    first, other = ports[0], ports[-1]
-    browser = Browser()
-    _status, html = browser.request(first, "GET", "/admin/login/")
-    form = {**browser.form_fields(html), "username": DEMO_LOGIN[0], "password": DEMO_LOGIN[1]}
-    status, _html = browser.request(first, "POST", "/admin/login/", form)
-    if status != 302 or "sessionid" not in browser.cookies:
-        print(f"== login on :{first} failed ({status})", file=sys.stderr)
-        return False
-    logged_in, _html = browser.request(other, "GET", "/admin/")
-    anonymous, _html = Browser().request(other, "GET", "/admin/")
-    return logged_in == 200 and anonymous == 302
-
-
-def _enquiry_statuses(ports: list[int], class_id: int, count: int) -> list[int]:
-    """``count`` enquiries from one client (this address), alternately to each server, each from a freshly fetched
-    form (its own CSRF token and submission key): the answer to each (302 sent, 429 refused)."""
-    statuses = []
-    for index in range(count):
-        port = ports[index % len(ports)]
-        browser = Browser()
-        path = f"/find/enquire/{class_id}/"
-        _status, html = browser.request(port, "GET", path)
-        form = {
-            **browser.form_fields(html),
-            "name": f"Load test {index}",
-            "email": f"loadtest{index}@example.com",
-            "best_time": "any",
-            "consent_to_contact": "on",
-        }
-        status, _html = browser.request(port, "POST", path, form)
-        statuses.append(status)
-    return statuses
-
-
 def _enquiry_limit(env: dict) -> int:
     return int(env.get("ENQUIRY_RATE", "5/h").split("/")[0])
 
@@ -455,7 +385,7 @@ def _wait_until_serving(port: int, path: str, processes: list[subprocess.Popen],
         if any(process.poll() is not None for process in processes):
             sys.exit("a server, the worker or the scheduler stopped before the load test began")
         try:
-            if Browser().request(port, "GET", path)[0] == 200:
+            if checks.Browser().request(port, "GET", path)[0] == 200:
                 return
         except OSError:  # not up yet (refused, timed out)
             time.sleep(0.5)
