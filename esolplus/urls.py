@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("about/data/", views.data_sources, name="data_sources"),
+    path("favicon.ico", views.favicon),
     path("find/", include("finder.search.urls")),
     path("openreferral/", include("finder.openreferral.urls")),
     path("evaluation/", include("evaluation.urls")),

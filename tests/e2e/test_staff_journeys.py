@@ -69,7 +69,16 @@ def alpha_class(db):
     return ClassPageFactory(venue=venue, parent=setup.provider, title="Alpha mornings")
 
 
-def test_editor_submits_a_class_change_and_a_coordinator_approves_it(page, chromium, live_site, alpha_class):
+@pytest.fixture
+def coordinator_login(db):
+    """Made before the browser starts: a write from the test thread while the live server is answering
+    the browser's background requests can find an SQLite table locked."""
+    return coordinator("coord")
+
+
+def test_editor_submits_a_class_change_and_a_coordinator_approves_it(
+    page, chromium, live_site, alpha_class, coordinator_login
+):
     log_in(page, "alpha")
     page.goto(f"/admin/pages/{alpha_class.pk}/edit/")
     page.fill("#id_title", "Alpha mornings, new times")
@@ -79,11 +88,10 @@ def test_editor_submits_a_class_change_and_a_coordinator_approves_it(page, chrom
     assert page.goto(alpha_class.url).ok
     assert "Alpha mornings, new times" not in page.content()
 
-    coordinator("coord")  # on their own browser
     coordinator_context = chromium.new_context(base_url=live_site, locale="en-GB")
     try:
         coordinator_page = coordinator_context.new_page()
-        log_in(coordinator_page, "coord", next_url=f"/admin/pages/{alpha_class.pk}/edit/")
+        log_in(coordinator_page, coordinator_login.username, next_url=f"/admin/pages/{alpha_class.pk}/edit/")
         with coordinator_page.expect_navigation():
             coordinator_page.locator(
                 "[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"

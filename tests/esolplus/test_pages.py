@@ -39,3 +39,9 @@ def test_every_page_footer_carries_the_attribution(client):
 
 def test_admin_login_is_served(client):
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_favicon_requests_are_sent_to_the_icon_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
