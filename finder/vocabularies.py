@@ -108,6 +108,16 @@ class TimeOfDay(models.TextChoices):
         }[self.value]
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, gettext_lazy("Monday")
+    TUESDAY = 1, gettext_lazy("Tuesday")
+    WEDNESDAY = 2, gettext_lazy("Wednesday")
+    THURSDAY = 3, gettext_lazy("Thursday")
+    FRIDAY = 4, gettext_lazy("Friday")
+    SATURDAY = 5, gettext_lazy("Saturday")
+    SUNDAY = 6, gettext_lazy("Sunday")
+
+
 # --- How a class is run -------------------------------------------------------------------------------------
 class DeliveryMode(models.TextChoices):
     IN_PERSON = "in_person", gettext_lazy("In person")
@@ -127,8 +137,62 @@ class Cost(models.TextChoices):
     FREE_IF_ELIGIBLE = "free_if_eligible", gettext_lazy("Free if eligible")
 
 
-# What "free" means when a learner asks for free classes.
-FREE_COSTS = (Cost.FREE, Cost.FREE_IF_ELIGIBLE)
+# What "free" means when a learner asks for free classes: free for everyone. Classes that are free only for some
+# learners count as free when the learner's eligibility check says they qualify (FREE_COSTS_IF_ELIGIBLE).
+FREE_COSTS = (Cost.FREE,)
+FREE_COSTS_IF_ELIGIBLE = (Cost.FREE, Cost.FREE_IF_ELIGIBLE)
+
+
+class FeeUnit(models.TextChoices):
+    """What a fee pays for, so "£45" always says "£45 a term"."""
+
+    COURSE = "course", gettext_lazy("for the whole course")
+    TERM = "term", gettext_lazy("a term")
+    SESSION = "session", gettext_lazy("a session")
+    HOUR = "hour", gettext_lazy("an hour")
+
+
+class FreeReason(models.TextChoices):
+    """Why a learner may get a "free if eligible" class free: the usual Adult Skills Fund grounds in London."""
+
+    BENEFITS = "benefits", gettext_lazy("You get benefits, for example Universal Credit")
+    LOW_PAY = "low_pay", gettext_lazy("You earn less than the London Living Wage")
+    UNEMPLOYED = "unemployed", gettext_lazy("You are looking for work")
+    ASYLUM = "asylum", gettext_lazy("You have waited 6 months or more for an asylum decision")
+    REFUGEE = "refugee", gettext_lazy("You have refugee status or humanitarian protection")
+    RESETTLEMENT = (
+        "resettlement",
+        gettext_lazy("You came through a resettlement scheme (for example Afghan or Ukrainian)"),
+    )
+
+
+class ThingToBring(models.TextChoices):
+    """Documents a provider asks a new learner to bring."""
+
+    PHOTO_ID = "photo_id", gettext_lazy("Photo ID, for example a passport")
+    PROOF_OF_ADDRESS = "proof_of_address", gettext_lazy("Proof of address, for example a bill")
+    BENEFIT_LETTER = "benefit_letter", gettext_lazy("A letter about your benefits")
+    IMMIGRATION_DOCUMENT = "immigration_document", gettext_lazy("Your immigration document, for example a BRP or eVisa")
+    PAYSLIP = "payslip", gettext_lazy("A recent payslip")
+    NI_NUMBER = "ni_number", gettext_lazy("Your National Insurance number")
+
+
+class Referrer(models.TextChoices):
+    """Who can refer a learner to a "referral only" class."""
+
+    ANY_ORGANISATION = "any", gettext_lazy("Any support organisation")
+    JOBCENTRE = "jobcentre", gettext_lazy("Jobcentre Plus")
+    COUNCIL = "council", gettext_lazy("The council")
+    CHARITY = "charity", gettext_lazy("A charity or support worker")
+
+
+class AccessFeature(models.TextChoices):
+    """How a venue is accessible, beyond step-free access."""
+
+    HEARING_LOOP = "hearing_loop", gettext_lazy("Hearing loop")
+    ACCESSIBLE_TOILET = "accessible_toilet", gettext_lazy("Accessible toilet")
+    LIFT = "lift", gettext_lazy("Lift to all floors")
+    QUIET_ROOM = "quiet_room", gettext_lazy("Quiet room")
 
 
 class Childcare(models.TextChoices):
@@ -137,8 +201,9 @@ class Childcare(models.TextChoices):
     NONE = "none", gettext_lazy("No childcare")
 
 
-# What "with childcare" means when a learner asks for it.
-CHILDCARE_OFFERED = (Childcare.CRECHE, Childcare.SUPPORT)
+# What "with childcare" means when a learner asks for it: a crèche they can leave their child in. Help to pay is
+# shown on the class but does not answer "I need a crèche".
+CHILDCARE_OFFERED = (Childcare.CRECHE,)
 
 
 class Places(models.TextChoices):
@@ -146,6 +211,11 @@ class Places(models.TextChoices):
     FEW = "few", gettext_lazy("Few places left")
     WAITING_LIST = "waiting_list", gettext_lazy("Waiting list")
     FULL = "full", gettext_lazy("Full")
+
+
+# Places that a learner can take now; with this many or fewer left, a class has "few places left".
+OPEN_PLACES = (Places.AVAILABLE, Places.FEW)
+FEW_PLACES_LEFT = 3
 
 
 # --- Seed rows of the stored vocabularies ---------------------------------------------------------------------

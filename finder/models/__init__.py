@@ -1,16 +1,20 @@
 from finder.geography.models import District, GeocodeCacheEntry, Outcode, Place, Postcode, Sector
 
 from .classes import ClassPage, ClassSession
-from .enquiries import Enquiry
+from .eligibility import EligibilityRules
+from .enquiries import EmployerEnquiry, Enquiry
 from .providers import ProviderIndexPage, ProviderPage
 from .reference import IndustrySector, Language, Level, TargetGroup
 from .venues import Venue
+from .waiting import WaitingListEntry
 from .workplace import WorkplaceOfferPage
 
 __all__ = [
     "ClassPage",
     "ClassSession",
     "District",
+    "EligibilityRules",
+    "EmployerEnquiry",
     "Enquiry",
     "GeocodeCacheEntry",
     "IndustrySector",
@@ -24,5 +28,6 @@ __all__ = [
     "Sector",
     "TargetGroup",
     "Venue",
+    "WaitingListEntry",
     "WorkplaceOfferPage",
 ]

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from finder import vocabularies
 
+from .fields import ChoiceListField
 from .identifiers import OpenReferralIdentified
 from .providers import RICH_TEXT_FEATURES, ProviderListing, ProviderListingQuerySet
 from .reference import Language, Level, TargetGroup
@@ -61,9 +62,18 @@ class ClassPageQuerySet(ProviderListingQuerySet):
             .order_by("distance_sq_km", "pk")
         )
 
-    def free(self):
-        """Classes a learner asking for free classes is shown (``vocabularies.FREE_COSTS``)."""
-        return self.filter(cost__in=vocabularies.FREE_COSTS)
+    def free(self, eligible: bool = False):
+        """Classes a learner asking for free classes is shown: free for everyone, and also "free if eligible"
+        when the learner's eligibility check says they qualify (``vocabularies.FREE_COSTS*``)."""
+        return self.filter(cost__in=vocabularies.FREE_COSTS_IF_ELIGIBLE if eligible else vocabularies.FREE_COSTS)
+
+    def with_open_places(self):
+        """Classes a learner can join now: the provider says so, or the class size is above its enrolments
+        (or unknown). The same rule as ``ClassPage.places``, in the database."""
+        automatic = Q(places_status="") & (
+            Q(capacity__isnull=True) | Q(enrolled__isnull=True) | Q(capacity__gt=F("enrolled"))
+        )
+        return self.filter(Q(places_status__in=vocabularies.OPEN_PLACES) | automatic)
 
     def with_childcare(self):
         """Classes a learner who needs childcare is shown (``vocabularies.CHILDCARE_OFFERED``)."""
@@ -139,8 +149,41 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
     strand = models.CharField(_("ESOL Plus strand"), max_length=20, choices=Strand.choices, default=Strand.NONE)
     accredited = models.BooleanField(_("leads to a qualification"), default=False)
     qualification = models.CharField(_("qualification"), max_length=200, blank=True)
-    places_status = models.CharField(_("places"), max_length=20, choices=Places.choices, default=Places.AVAILABLE)
+    fee_unit = models.CharField(_("the fee is"), max_length=20, choices=vocabularies.FeeUnit.choices, blank=True)
+    concession_fee = models.DecimalField(
+        _("reduced fee (£)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For learners on a low income, if you offer one."),
+    )
+    free_for = ChoiceListField(_("who can get it free"), vocabulary=vocabularies.FreeReason)
+    what_to_bring = ChoiceListField(_("what to bring to join"), vocabulary=vocabularies.ThingToBring)
+    referral_by = ChoiceListField(_("who can refer learners"), vocabulary=vocabularies.Referrer)
+    drop_in_weekday = models.PositiveSmallIntegerField(
+        _("drop-in assessment day"), choices=vocabularies.Weekday.choices, null=True, blank=True
+    )
+    drop_in_start = models.TimeField(_("drop-in from"), null=True, blank=True)
+    drop_in_end = models.TimeField(_("drop-in until"), null=True, blank=True)
+    creche_from_months = models.PositiveSmallIntegerField(
+        _("crèche takes children from (months)"), null=True, blank=True
+    )
+    creche_to_months = models.PositiveSmallIntegerField(
+        _("crèche takes children up to (months)"), null=True, blank=True
+    )
+    places_status = models.CharField(
+        _("places"),
+        max_length=20,
+        choices=Places.choices,
+        blank=True,
+        help_text=_("Leave empty to work it out from the class size and the learners enrolled."),
+    )
     capacity = models.PositiveSmallIntegerField(_("class size"), null=True, blank=True)
+    enrolled = models.PositiveSmallIntegerField(_("learners enrolled now"), null=True, blank=True)
+    next_intake = models.DateField(
+        _("next start date"), null=True, blank=True, help_text=_("When the class is full: when new learners can start.")
+    )
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -170,11 +213,29 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
             ],
             heading=_("When"),
         ),
-        MultiFieldPanel([FieldPanel("how_to_join"), FieldPanel("joining_notes")], heading=_("Joining")),
-        MultiFieldPanel([FieldPanel("cost"), FieldPanel("fee_amount"), FieldPanel("eligibility")], heading=_("Cost")),
+        MultiFieldPanel(
+            [
+                FieldPanel("how_to_join"),
+                FieldRowPanel([FieldPanel("drop_in_weekday"), FieldPanel("drop_in_start"), FieldPanel("drop_in_end")]),
+                FieldPanel("referral_by"),
+                FieldPanel("what_to_bring"),
+                FieldPanel("joining_notes"),
+            ],
+            heading=_("Joining"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("cost"),
+                FieldRowPanel([FieldPanel("fee_amount"), FieldPanel("fee_unit"), FieldPanel("concession_fee")]),
+                FieldPanel("free_for"),
+                FieldPanel("eligibility"),
+            ],
+            heading=_("Cost"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("childcare"),
+                FieldRowPanel([FieldPanel("creche_from_months"), FieldPanel("creche_to_months")]),
                 FieldPanel("women_only"),
                 FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("support_languages", widget=forms.CheckboxSelectMultiple),
@@ -183,7 +244,13 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
             heading=_("Who it is for"),
         ),
         MultiFieldPanel(
-            [FieldPanel("places_status"), FieldPanel("capacity"), FieldPanel("last_checked")], heading=_("Places")
+            [
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("enrolled")]),
+                FieldPanel("places_status"),
+                FieldPanel("next_intake"),
+                FieldPanel("last_checked"),
+            ],
+            heading=_("Places"),
         ),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_phone"), FieldPanel("contact_email")], heading=_("Contact")
@@ -212,6 +279,18 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
                 name="class_ends_after_it_starts",
             ),
             models.CheckConstraint(condition=~Q(cost="fee") | Q(fee_amount__gt=0), name="class_fee_has_amount"),
+            models.CheckConstraint(
+                condition=Q(drop_in_start__isnull=True)
+                | Q(drop_in_end__isnull=True)
+                | Q(drop_in_end__gt=F("drop_in_start")),
+                name="class_drop_in_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(creche_from_months__isnull=True)
+                | Q(creche_to_months__isnull=True)
+                | Q(creche_to_months__gte=F("creche_from_months")),
+                name="class_creche_ages_in_order",
+            ),
         ]
 
     def clean(self):
@@ -221,8 +300,19 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
             errors["end_date"] = _("The term must end after it starts.")
         if self.cost == self.Cost.FEE and not self.fee_amount:
             errors["fee_amount"] = _("Enter the fee, or choose another cost.")
-        if self.cost == self.Cost.FREE_IF_ELIGIBLE and not self.eligibility.strip():
-            errors["eligibility"] = _("Say who can get this class free.")
+        if self.cost == self.Cost.FEE and not self.fee_unit:
+            errors["fee_unit"] = _("Say what the fee pays for: the course, a term, a session or an hour.")
+        if self.cost == self.Cost.FREE_IF_ELIGIBLE and not self.free_for and not self.eligibility.strip():
+            errors["free_for"] = _("Say who can get this class free.")
+        if self.how_to_join == self.HowToJoin.REFERRAL and not self.referral_by:
+            errors["referral_by"] = _("Say who can refer learners.")
+        if self.drop_in_start and self.drop_in_end and self.drop_in_end <= self.drop_in_start:
+            errors["drop_in_end"] = _("The drop-in must end after it starts.")
+        ages = (self.creche_from_months, self.creche_to_months)
+        if None not in ages and ages[1] < ages[0]:
+            errors["creche_to_months"] = _("The oldest age must be above the youngest.")
+        if self.capacity is not None and self.enrolled is not None and self.enrolled > self.capacity:
+            errors["enrolled"] = _("More learners than the class size: raise the class size, or check the number.")
         if self.delivery_mode != self.DeliveryMode.ONLINE and not self.venue_id:
             errors["venue"] = _("Choose a venue, or set the class to online.")
         parent = self._known_parent()
@@ -258,6 +348,27 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
         if self.start_date and self.start_date >= today:
             return self.start_date
         return None
+
+    def places_left(self) -> int | None:
+        """Places left from the class size and the learners enrolled; None when either is unknown."""
+        if self.capacity is None or self.enrolled is None:
+            return None
+        return max(self.capacity - self.enrolled, 0)
+
+    def places(self) -> str:
+        """The provider's word when given, otherwise worked out from the places left (see ``with_open_places``)."""
+        if self.places_status:
+            return self.places_status
+        left = self.places_left()
+        if left is None or left > vocabularies.FEW_PLACES_LEFT:
+            return self.Places.AVAILABLE
+        return self.Places.FEW if left > 0 else self.Places.FULL
+
+    def has_open_places(self) -> bool:
+        return self.places() in vocabularies.OPEN_PLACES
+
+    def get_places_display(self) -> str:
+        return self.Places(self.places()).label
 
     def mark_checked(self, today: date | None = None):
         """The provider confirms the listing is still correct."""
@@ -359,14 +470,7 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
 class ClassSession(Orderable):
     """One weekly meeting of a class: a weekday and a time."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = vocabularies.Weekday
 
     page = ParentalKey(ClassPage, on_delete=models.CASCADE, related_name="sessions")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)

@@ -1,10 +1,14 @@
+"""Enquiries: a learner (or an adviser for them) asks about a class; an employer asks about a workplace offer."""
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .identifiers import HasReference
 
-class Enquiry(models.Model):
-    """A learner's "I'm interested" in a class, for the provider to follow up."""
+
+class Enquiry(HasReference, models.Model):
+    """A learner's "I'm interested" in a class, for the provider to follow up; an adviser may send it for them."""
 
     class BestTime(models.TextChoices):
         MORNING = "morning", _("Morning")
@@ -15,6 +19,7 @@ class Enquiry(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         CONTACTED = "contacted", _("Contacted")
+        ASSESSED = "assessed", _("Assessed")
         ENROLLED = "enrolled", _("Enrolled")
         NOT_SUITABLE = "not_suitable", _("Not suitable")
 
@@ -25,11 +30,19 @@ class Enquiry(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # The language the learner used the site in: their confirmation and status page are in it.
+    site_language = models.CharField(_("site language"), max_length=10, blank=True)
     best_time = models.CharField(_("best time to call"), max_length=20, choices=BestTime.choices, default=BestTime.ANY)
     consent_to_contact = models.BooleanField(_("agrees to be contacted"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Adviser mode: someone from an organisation refers the learner, with the learner's agreement.
+    referrer_name = models.CharField(_("referred by"), max_length=100, blank=True)
+    referrer_organisation = models.CharField(_("referring organisation"), max_length=150, blank=True)
+    referrer_phone = models.CharField(_("referrer's phone"), max_length=30, blank=True)
+    referrer_email = models.EmailField(_("referrer's email"), blank=True)
+    learner_agreed_to_referral = models.BooleanField(_("the learner agreed to be referred"), default=False)
     # The enquiry form's one-time key (esolplus.concurrency): the same form sent twice is one enquiry, one email.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -40,8 +53,59 @@ class Enquiry(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="enquiry_has_phone_or_email"),
             models.CheckConstraint(condition=Q(consent_to_contact=True), name="enquiry_has_consent"),
+            models.CheckConstraint(
+                condition=Q(referrer_organisation="") | Q(learner_agreed_to_referral=True),
+                name="referral_has_learner_agreement",
+            ),
             models.UniqueConstraint(fields=["submission_key"], name="unique_enquiry_submission"),
         ]
 
     def __str__(self):
         return f"{self.name} – {self.class_page.title}"
+
+    @property
+    def is_referral(self) -> bool:
+        return bool(self.referrer_organisation)
+
+
+class EmployerEnquiry(HasReference, models.Model):
+    """An employer asks a provider about teaching English at their workplace."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        AGREED = "agreed", _("Course agreed")
+        NOT_SUITABLE = "not_suitable", _("Not suitable")
+
+    workplace_offer = models.ForeignKey(
+        "finder.WorkplaceOfferPage",
+        verbose_name=_("workplace offer"),
+        on_delete=models.CASCADE,
+        related_name="employer_enquiries",
+    )
+    organisation = models.CharField(_("organisation"), max_length=150)
+    name = models.CharField(_("name"), max_length=100)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    workplace_postcode = models.CharField(_("workplace postcode"), max_length=8, blank=True)
+    staff_count = models.PositiveSmallIntegerField(_("staff who want to learn"), null=True, blank=True)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    consent_to_contact = models.BooleanField(_("agrees to be contacted"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("employer enquiry")
+        verbose_name_plural = _("employer enquiries")
+        constraints = [
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="employer_enquiry_has_phone_or_email"),
+            models.CheckConstraint(condition=Q(consent_to_contact=True), name="employer_enquiry_has_consent"),
+            models.UniqueConstraint(fields=["submission_key"], name="unique_employer_enquiry_submission"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.workplace_offer.title}"

@@ -6,9 +6,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
+from finder import vocabularies
 from finder.geography.models import District
 from finder.geography.postcodes import format_postcode
 
+from .fields import ChoiceListField
 from .identifiers import OpenReferralIdentified
 
 
@@ -41,6 +43,7 @@ class Venue(
         editable=False,
     )
     step_free_access = models.BooleanField(_("step-free access"), default=False)
+    access_features = ChoiceListField(_("other access"), vocabulary=vocabularies.AccessFeature)
     has_creche_room = models.BooleanField(_("crèche room"), default=False)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="venue")
     workflow_states = GenericRelation(
@@ -64,6 +67,7 @@ class Venue(
             heading=_("Map position"),
         ),
         FieldPanel("step_free_access"),
+        FieldPanel("access_features"),
         FieldPanel("has_creche_room"),
         FieldPanel("transport_notes"),
     ]

@@ -150,8 +150,7 @@ class ClassFilter(django_filters.FilterSet):
         return queryset.filter(venue__step_free_access=True) if value else queryset
 
     def filter_places(self, queryset, name, value):
-        open_places = [ClassPage.Places.AVAILABLE, ClassPage.Places.FEW]
-        return queryset.filter(places_status__in=open_places) if value else queryset
+        return queryset.with_open_places() if value else queryset
 
     def filter_language(self, queryset, name, value):
         if not value:
