@@ -1,14 +1,15 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 from two_factor.urls import urlpatterns as two_factor_urls
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from esolplus import two_factor, views
+from esolplus import languages, two_factor, views
 
+# Staff areas, the API and technical addresses: one address each, never a language prefix.
 urlpatterns = [
     # Second factor: django-two-factor-auth's pages under /account/two_factor/ (two_factor:profile, :setup,
     # :backup_tokens, :disable...). Listed first, so they win: the code page after Wagtail's login, and the views
@@ -22,10 +23,8 @@ urlpatterns = [
     path("admin/", include("finder.cms.admin_urls")),  # Wagtail admin views scoped to the viewer's provider
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("about/data/", views.data_sources, name="data_sources"),
+    path("i18n/setlang/", languages.set_language, name="set_language"),  # for forms in old pages and caches
     path("favicon.ico", views.favicon),
-    path("find/", include("finder.search.urls")),
     path("openreferral/", include("finder.openreferral.urls")),
     path("evaluation/", include("evaluation.urls")),
 ]
@@ -35,4 +34,11 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Learner pages: the language is in the address (/ar/find/, /ar/providers/...), English has no prefix.
+# See esolplus.middleware.LanguageMiddleware for old links that chose the language with a cookie.
+urlpatterns += i18n_patterns(
+    path("about/data/", views.data_sources, name="data_sources"),
+    path("find/", include("finder.search.urls")),
+    path("", include(wagtail_urls)),  # the page tree: home, providers, classes, workplace offers
+    prefix_default_language=False,
+)

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -77,6 +78,15 @@ def geography(request, db, _shared_data):
     full = request.node.get_closest_marker("full_geodata") is not None
     if full or Postcode.objects.count() != count_rows("london_postcodes.csv.gz"):
         load_london_geography()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in English: a request to an /ar/ page leaves Arabic active in the thread, and a later
+    test's reverse() would otherwise give /ar/ addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ filters, the Open Referral UK taxonomy and the evaluation exports all rely on.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from esolplus import cldr
+
 
 class Vocabulary(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -30,7 +32,12 @@ class Level(Vocabulary):
         verbose_name = _("ESOL level")
 
     def __str__(self):
-        return f"{_(self.name)} ({self.cefr})" if self.cefr else str(_(self.name))
+        return f"{_(self.name)} ({self.cefr_label})" if self.cefr else str(_(self.name))
+
+    @property
+    def cefr_label(self) -> str:
+        """The CEFR equivalent as learners read it: "A1" stays as it is everywhere, "below A1" is translated."""
+        return str(_(self.cefr)) if self.cefr else ""
 
 
 class TargetGroup(Vocabulary):
@@ -41,11 +48,17 @@ class TargetGroup(Vocabulary):
 
 
 class Language(Vocabulary):
-    """A language staff can speak with learners; ``code`` is its ISO 639 code."""
+    """A language staff can speak with learners; ``code`` is its ISO 639 code.
+
+    Shown by its CLDR name in the reader's language ("Somali", "Soomaali", "الصومالية"), so the names need no
+    translators; the stored English ``name`` is kept for the few codes CLDR has no name for."""
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("language")
         ordering = ["name"]
+
+    def __str__(self):
+        return cldr.language_name(self.code) or str(_(self.name))
 
 
 class IndustrySector(Vocabulary):

@@ -45,13 +45,13 @@ def test_learner_finds_a_class_switches_language_and_enquires(page, live_site, c
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == evening.title
 
-    page.select_option("#language-select", "ar")
-    page.locator(".language-switcher button").click()
+    page.locator(".language-switcher summary").click()  # the switcher: links to this page in each language
+    page.locator('.language-switcher a[hreflang="ar"]').click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("dir") == "rtl" and "/ar/" in page.url
     assert page.locator("h1").inner_text() == evening.title
-    page.select_option("#language-select", "en-gb")
-    page.locator(".language-switcher button").click()
+    page.locator(".language-switcher summary").click()
+    page.locator('.language-switcher a[hreflang="en-gb"]').click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("dir") == "ltr"
 
