@@ -23,7 +23,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activa
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# Leaflet (the map of results on /find/) from the committed npm lockfile, again whenever the lockfile changes;
+# the test tools stay if scripts/ci-browser-setup installed them. Without npm the site works, with no map.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then echo "npm not found: the finder shows no map until you install npm (Node.js) and run make again"; \
+	elif [ -d node_modules/axe-core ]; then npm ci --no-audit --no-fund --ignore-scripts; \
+	else npm ci --omit=dev --no-audit --no-fund --ignore-scripts; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 install-dev: $(VENV)/.installed-dev
 
 translations: install

@@ -4,7 +4,7 @@ import os
 import secrets
 
 from .base import *  # noqa: F403
-from .base import TASK_BACKENDS
+from .base import CONTENT_SECURITY_POLICY, TASK_BACKENDS, csp_img_src
 
 SECRET_KEY = secrets.token_urlsafe(50)
 PSEUDONYM_KEY = secrets.token_urlsafe(50)
@@ -24,3 +24,7 @@ GEOCODER_REMOTE_ENABLED = False
 FULL_GEO_DATA_DIR = GEO_DATA_DIR  # noqa: F405
 GEO_DATA_DIR = BASE_DIR / "tests" / "data" / "geo"  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The results map is on, as in production, but its tiles never come from the network: port 9 on this machine
+# refuses them, and the browser tests that look at the map answer tile requests themselves (page.route).
+FINDER_MAP_TILE_URL = os.environ.get("FINDER_MAP_TILE_URL", "http://127.0.0.1:9/{z}/{x}/{y}.png")
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = csp_img_src(FINDER_MAP_TILE_URL)
