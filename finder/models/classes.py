@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,10 +71,12 @@ class ClassPageQuerySet(ProviderListingQuerySet):
     def with_open_places(self):
         """Classes a learner can join now: the provider says so, or the class size is above its enrolments
         (or unknown). The same rule as ``ClassPage.places``, in the database."""
-        automatic = Q(places_status="") & (
-            Q(capacity__isnull=True) | Q(enrolled__isnull=True) | Q(capacity__gt=F("enrolled"))
+        enrolled = Coalesce("enrolled_on_register", "enrolled")
+        return self.alias(enrolled_now=enrolled).filter(
+            Q(places_status__in=vocabularies.OPEN_PLACES)
+            | Q(places_status="")
+            & (Q(capacity__isnull=True) | Q(enrolled_now__isnull=True) | Q(capacity__gt=F("enrolled_now")))
         )
-        return self.filter(Q(places_status__in=vocabularies.OPEN_PLACES) | automatic)
 
     def with_childcare(self):
         """Classes a learner who needs childcare is shown (``vocabularies.CHILDCARE_OFFERED``)."""
@@ -107,6 +110,7 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
     Childcare = vocabularies.Childcare
     Strand = vocabularies.Strand
     Places = vocabularies.Places
+    FeeUnit = vocabularies.FeeUnit
 
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two short sentences."))
     description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
@@ -180,7 +184,15 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
         help_text=_("Leave empty to work it out from the class size and the learners enrolled."),
     )
     capacity = models.PositiveSmallIntegerField(_("class size"), null=True, blank=True)
-    enrolled = models.PositiveSmallIntegerField(_("learners enrolled now"), null=True, blank=True)
+    enrolled = models.PositiveSmallIntegerField(
+        _("learners enrolled now"),
+        null=True,
+        blank=True,
+        help_text=_("For an ESOL Plus pilot class, the register keeps this up to date."),
+    )
+    # Kept by the pilot register (evaluation's enrolments), outside page revisions: publishing a provider's draft
+    # never puts back an older count (see with_content_json).
+    enrolled_on_register = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     next_intake = models.DateField(
         _("next start date"), null=True, blank=True, help_text=_("When the class is full: when new learners can start.")
     )
@@ -349,11 +361,22 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
             return self.start_date
         return None
 
+    def with_content_json(self, content):
+        """The register's count is the live one, whatever the revision being published held."""
+        record = super().with_content_json(content)
+        record.enrolled_on_register = self.enrolled_on_register
+        return record
+
+    def enrolled_now(self) -> int | None:
+        """The register's count for a pilot class, otherwise the provider's own number."""
+        return self.enrolled_on_register if self.enrolled_on_register is not None else self.enrolled
+
     def places_left(self) -> int | None:
         """Places left from the class size and the learners enrolled; None when either is unknown."""
-        if self.capacity is None or self.enrolled is None:
+        enrolled = self.enrolled_now()
+        if self.capacity is None or enrolled is None:
             return None
-        return max(self.capacity - self.enrolled, 0)
+        return max(self.capacity - enrolled, 0)
 
     def places(self) -> str:
         """The provider's word when given, otherwise worked out from the places left (see ``with_open_places``)."""

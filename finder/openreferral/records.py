@@ -5,7 +5,9 @@ UK profile asks, so consumers never see "", null or [].
 """
 
 from django.conf import settings
+from django.utils import translation
 
+from finder import vocabularies
 from finder.models import ClassPage, ClassSession, Venue, WorkplaceOfferPage
 from finder.openreferral import taxonomy
 from finder.openreferral.ids import derived
@@ -103,10 +105,23 @@ def cost_options(page: ClassPage) -> list[dict]:
     record = {"id": derived(page.oruk_id, "cost_option"), "service_id": str(page.oruk_id)}
     if page.cost == ClassPage.Cost.FEE:
         amount = float(page.fee_amount) if page.fee_amount is not None else None
-        return [compact(record | {"option": "Course fee", "amount": amount, "amount_description": "for the course"})]
+        options = [compact(record | {"option": "Fee", "amount": amount, "amount_description": _fee_unit(page)})]
+        if page.concession_fee:
+            concession = {"option": "Reduced fee for learners on a low income", "amount": float(page.concession_fee)}
+            options.append(record | concession | {"id": derived(page.oruk_id, "cost_option:concession")})
+        return options
     if page.cost == ClassPage.Cost.FREE:
         return [record | {"option": "Free", "amount": 0}]
-    return [record | {"option": f"Free if eligible: {page.eligibility}".strip(), "amount": 0}]
+    # The open data is in English: the reasons' labels are rendered without a translation.
+    with translation.override("en"):
+        reasons = "; ".join(str(label) for label in ClassPage._meta.get_field("free_for").labels(page.free_for))
+    who = " ".join(part for part in (reasons, page.eligibility) if part)
+    return [record | {"option": f"Free if eligible: {who}".strip().rstrip(":"), "amount": 0}]
+
+
+def _fee_unit(page: ClassPage) -> str:
+    with translation.override("en"):
+        return str(vocabularies.FeeUnit(page.fee_unit).label) if page.fee_unit else "for the course"
 
 
 def offer_cost_options(offer: WorkplaceOfferPage) -> list[dict]:

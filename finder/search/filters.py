@@ -17,6 +17,15 @@ from finder.search.queries import provider_speaks, session_in
 from finder.vocabularies import PILOT_STRANDS, TimeOfDay
 
 WEEKEND = [ClassSession.Weekday.SATURDAY, ClassSession.Weekday.SUNDAY]
+ELIGIBLE = "yes"
+Mode = ClassPage.DeliveryMode
+# What a learner means by each "How it is taught" choice: "online" is "I can study from home", "in person" is
+# "I can go to a class"; a blended class (in person and online) answers both.
+MODE_MEANS = {
+    Mode.IN_PERSON: (Mode.IN_PERSON, Mode.BLENDED),
+    Mode.ONLINE: (Mode.ONLINE, Mode.BLENDED),
+    Mode.BLENDED: (Mode.BLENDED,),
+}
 START_SOON_DAYS = 14
 NEXT_TERM_DAYS = 150
 
@@ -82,15 +91,18 @@ class ClassFilter(django_filters.FilterSet):
         label=_("When can you start?"), choices=Starts.choices, empty_label=_("Any time"), method="filter_starts"
     )
     free = django_filters.BooleanFilter(label=_("Free classes only"), widget=forms.CheckboxInput, method="filter_free")
+    # "yes" when the eligibility checker sent the learner here: "free" then also means "free if eligible".
+    # Any other value is ignored (it is not something the learner typed).
+    eligible = django_filters.CharFilter(widget=forms.HiddenInput, method="filter_nothing")
     childcare = django_filters.BooleanFilter(
-        label=_("Crèche or help with childcare"), widget=forms.CheckboxInput, method="filter_childcare"
+        label=_("Crèche on site"), widget=forms.CheckboxInput, method="filter_childcare"
     )
     women_only = django_filters.BooleanFilter(label=_("Women only"), widget=forms.CheckboxInput, method="filter_true")
     mode = django_filters.ChoiceFilter(
         label=_("How it is taught"),
-        field_name="delivery_mode",
         choices=ClassPage.DeliveryMode.choices,
         empty_label=_("In person or online"),
+        method="filter_mode",
     )
     step_free = django_filters.BooleanFilter(
         label=_("Step-free access"), widget=forms.CheckboxInput, method="filter_step_free"
@@ -137,8 +149,19 @@ class ClassFilter(django_filters.FilterSet):
     def filter_starts(self, queryset, name, value):
         return queryset.filter(starts_q(value, self.today)) if value else queryset
 
+    @property
+    def learner_is_eligible(self) -> bool:
+        """The learner's eligibility check says they qualify for "free if eligible" classes."""
+        return self.form.cleaned_data.get("eligible") == ELIGIBLE
+
     def filter_free(self, queryset, name, value):
-        return queryset.free() if value else queryset
+        return queryset.free(eligible=self.learner_is_eligible) if value else queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_mode(self, queryset, name, value):
+        return queryset.filter(delivery_mode__in=MODE_MEANS[value]) if value else queryset
 
     def filter_childcare(self, queryset, name, value):
         return queryset.with_childcare() if value else queryset
@@ -156,3 +179,39 @@ class ClassFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(support_languages=value) | Q(provider_speaks(value)))
+
+
+# Filters that are one choice (a checkbox); the others name their chosen values too.
+YES_NO_FILTERS = ("weekends", "free", "childcare", "women_only", "step_free", "places")
+
+
+def chosen_values(form, name) -> list[str]:
+    """The labels of the values chosen for one filter of a valid filter form: ["Entry 1", "Entry 2"]."""
+    value = form.cleaned_data.get(name)
+    if name in YES_NO_FILTERS:
+        return [str(form.fields[name].label)] if value else []
+    if value is None or isinstance(value, str):
+        items = [value] if value else []
+    else:
+        items = list(value) if hasattr(value, "__iter__") else [value]
+    if items and hasattr(items[0], "pk"):  # levels, a language: their names
+        return [str(item) for item in items]
+    chosen = {str(item) for item in items}
+    return [str(label) for code, label in form.fields[name].choices if str(code) in chosen]
+
+
+def active_filters(form) -> list[tuple[str, str]]:
+    """(name, words) for each filter in use, in the order of the form: what a printed list says it shows and
+    what "remove this filter" offers. "eligible" is part of "free", not a filter of its own."""
+    if not form.is_valid():
+        return []
+    active = []
+    for name, field in form.fields.items():
+        values = chosen_values(form, name) if name != "eligible" else []
+        if not values:
+            continue
+        if name in YES_NO_FILTERS:
+            active.append((name, values[0]))
+        else:
+            active.append((name, f"{field.label}: {', '.join(values)}"))
+    return active

@@ -7,7 +7,7 @@ import math
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from geopy.distance import geodesic
 
 from finder.models import ClassPage, ClassSession, ProviderPage
@@ -30,7 +30,11 @@ def session_in(start_from=None, start_before=None) -> Exists:
 
 
 def for_display(queryset: QuerySet) -> QuerySet:
-    """What a result card needs, fetched for the page of results in a fixed number of queries."""
+    """What a result card needs, fetched for the page of results in a fixed number of queries.
+
+    The card's facts (cost, childcare, places, how to join) are the class's own columns; the venue (name,
+    postcode, access) comes in the same query; sessions and levels in one query each for the whole page.
+    """
     return queryset.select_related("venue").prefetch_related(
         Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
         "levels",
@@ -44,6 +48,19 @@ def soonest_first(queryset: QuerySet) -> QuerySet:
 
 def online_classes(today: date | None = None) -> QuerySet:
     return ClassPage.objects.current(today).filter(delivery_mode=ClassPage.DeliveryMode.ONLINE)
+
+
+def from_home_classes(
+    today: date | None = None, origin: tuple[float, float] | None = None, radius_km: float = 0
+) -> QuerySet:
+    """What a learner asking for online classes can join: every online class, and the blended ones (partly
+    online) near them when they said where they are; a blended class far away still needs the journey."""
+    if origin is None:
+        return online_classes(today)
+    blended = near_classes(*origin, radius_km, today).filter(delivery_mode=ClassPage.DeliveryMode.BLENDED)
+    return ClassPage.objects.current(today).filter(
+        Q(delivery_mode=ClassPage.DeliveryMode.ONLINE) | Q(pk__in=blended.order_by().values("pk"))
+    )
 
 
 def near_classes(latitude: float, longitude: float, radius_km: float, today: date | None = None) -> QuerySet:

@@ -1,10 +1,13 @@
 """What the finder's views share: the error summary, finding a place, and distances for the results shown."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from finder.geography.geocoding import PlaceNotFound, get_geocoder
+from finder.geography.models import District, Outcode, Postcode, Sector
+from finder.geography.postcodes import format_postcode
 from finder.search.queries import distance_km
-from finder.search.summaries import cost_text, days_and_parts, start_text
+from finder.search.summaries import cost_text, days_and_parts, join_text, next_start_text, start_text
 
 KM_PER_MILE = 1.609344
 
@@ -19,15 +22,72 @@ def error_summary(*forms):
     return items
 
 
-def locate(form, field="where"):
-    """(latitude, longitude, district code) for the form's place, or None with a form error added."""
+OUTSIDE_LONDON = _(
+    "That postcode is outside London. This finder lists classes in London. "
+    "Try a London postcode, or look for online classes."
+)
+
+
+def locate(form, field="where", london_only=False):
+    """(latitude, longitude, district code) for the form's place, or None with a form error added.
+
+    With ``london_only``, a postcode or area outside London is refused with its own message (the form
+    then has ``outside_london`` set), rather than searched from far away or reported as unknown.
+    """
     text = form.cleaned_data.get(field) or ""
     try:
         location = get_geocoder().resolve(text)
     except PlaceNotFound as error:
+        if london_only and _unknown_postcode_outside_london(text):
+            return _refuse_outside_london(form, field)
         form.add_error(field, error.message)
         return None
-    return location.latitude, location.longitude, location.raw.get("district_code", "")
+    kind, district = location.raw.get("kind", ""), location.raw.get("district_code", "")
+    if london_only and _outside_london(kind, district, location.address):
+        return _refuse_outside_london(form, field)
+    return location.latitude, location.longitude, district
+
+
+def _refuse_outside_london(form, field):
+    form.add_error(field, OUTSIDE_LONDON)
+    form.outside_london = True
+    return None
+
+
+def _is_london(district_code: str) -> bool:
+    return District.objects.filter(code=district_code, is_london_borough=True).exists()
+
+
+def _has_london_postcodes(prefix: str) -> bool:
+    """Border areas (HA6, DA1) are counted in a district outside London yet hold London postcodes.
+    ``prefix`` is an outcode with its space ("HA6 ") or a sector ("HA6 3")."""
+    london = District.objects.filter(is_london_borough=True).values("code")
+    return Postcode.objects.filter(postcode__startswith=prefix, district_code__in=london).exists()
+
+
+def _outside_london(kind: str, district_code: str, text: str) -> bool:
+    """A postcode in a district that is not a London borough, or an area with no London postcode at all."""
+    if not district_code or _is_london(district_code):
+        return False
+    if kind == "postcode":
+        return True
+    if kind in ("outcode", "sector"):
+        code = " ".join(text.upper().split())
+        return not _has_london_postcodes(code if kind == "sector" else f"{code} ")
+    return False
+
+
+def _unknown_postcode_outside_london(text: str) -> bool:
+    """A full postcode we do not hold (only London's are imported) whose area is known and outside London."""
+    postcode = format_postcode(text)
+    if not postcode:
+        return False
+    outcode, inward = postcode.split(" ")
+    for model, code in ((Sector, f"{outcode} {inward[0]}"), (Outcode, outcode)):
+        row = model.objects.filter(code=code).only("district_code").first()
+        if row is not None:
+            return _outside_london(model.__name__.lower(), row.district_code, code)
+    return False
 
 
 def with_distances(items, origin, today=None):
@@ -39,4 +99,6 @@ def with_distances(items, origin, today=None):
         item.when_text = days_and_parts(item.sessions.all())
         item.cost_text = cost_text(item)
         item.start_text = start_text(item, today)
+        item.next_start_text = next_start_text(item, today)
+        item.join_text = join_text(item)
     return items

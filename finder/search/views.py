@@ -12,17 +12,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from finder.models import ClassPage
-from finder.search.filters import ClassFilter
+from finder.search.cards import attach_cards
+from finder.search.filters import ClassFilter, active_filters
 from finder.search.forms import PlaceForm, SortOrder
 from finder.search.queries import (
     NearbyPaginator,
     attach_providers,
     for_display,
+    from_home_classes,
     near_classes,
-    online_classes,
     soonest_first,
 )
 from finder.search.results_map import map_context
+from finder.search.suggestions import Search, Suggestions, suggest
 from finder.search.view_helpers import error_summary, locate, with_distances
 
 RESULTS_PER_PAGE = 10
@@ -44,11 +46,12 @@ def find_classes(request):
     searched = bool(request.GET)
     print_view = request.GET.get("print") == "1"
     page_obj = origin = None
+    suggestions = Suggestions()
     if place_form.is_valid() and filterset.is_valid() and searched:
         online = filterset.form.cleaned_data.get("mode") == ClassPage.DeliveryMode.ONLINE
         radius = place_form.cleaned_data["radius"]
         if place_form.cleaned_data["where"]:
-            found = locate(place_form)
+            found = locate(place_form, london_only=not online)  # online classes suit anywhere
             origin = found[:2] if found else None
         elif place_form.coordinates:
             origin = place_form.coordinates
@@ -57,7 +60,7 @@ def find_classes(request):
         per_page = RESULTS_PER_PRINTED_PAGE if print_view else RESULTS_PER_PAGE
         paginator = None
         if online:
-            filterset.queryset = online_classes(today)
+            filterset.queryset = from_home_classes(today, origin, radius)
             paginator = Paginator(for_display(soonest_first(filterset.qs)), per_page)
         elif origin and place_form.cleaned_data["sort"] == SortOrder.SOONEST:
             filterset.queryset = near_classes(*origin, radius, today)
@@ -75,7 +78,11 @@ def find_classes(request):
             else:
                 page_obj = paginator.page(number)
                 items = attach_providers(list(page_obj.object_list))
-                page_obj.object_list = with_distances(items, None if online else origin, today)
+                page_obj.object_list = with_distances(items, origin, today)
+                if not print_view:
+                    attach_cards(page_obj.object_list, today)
+                search = Search(request.GET, origin, radius, today)
+                suggestions = suggest(search, filterset.form, paginator.count)
     context = {
         "place_form": place_form,
         "filter_form": filterset.form,
@@ -89,9 +96,30 @@ def find_classes(request):
         "print_view": print_view,
         "map": _map_settings(request, page_obj, origin),
         "filters_cache_key": _filters_cache_key(request, filterset.form),
+        "suggestions": suggestions,
+        "filters_used": active_filters(filterset.form) if searched else [],
+        "including_eligible": _including_eligible(filterset),
+        "query_without_eligible": _query_without(request, "eligible", "page"),
+        "outside_london": getattr(place_form, "outside_london", False),
+        "online_query": _online_query(request),
     }
     template = "pages/find_classes_print.html" if print_view else "pages/find_classes.html"
     return render(request, template, context)
+
+
+def _including_eligible(filterset) -> bool:
+    """ "Free classes only" also shows "free if eligible" ones, because the eligibility check said so."""
+    form = filterset.form
+    return form.is_valid() and bool(form.cleaned_data.get("free")) and filterset.learner_is_eligible
+
+
+def _online_query(request: HttpRequest) -> str:
+    """This search's filters for online classes, without the place that could not be used."""
+    query = request.GET.copy()
+    for name in ("where", "lat", "lon", "page", "print", "mode"):
+        query.pop(name, None)
+    query["mode"] = ClassPage.DeliveryMode.ONLINE
+    return query.urlencode()
 
 
 def _filters_cache_key(request, form) -> str:

@@ -42,6 +42,7 @@ GOOD_ROWS = [
         "rolling_enrolment": "yes",
         "cost": "Fee",
         "fee_amount": "£45",
+        "fee_unit": "a term",
     },
 ]
 
@@ -91,7 +92,7 @@ def test_valid_file_creates_drafts(alpha, make_file):
     assert [(s.weekday, s.start_time.hour) for s in first.sessions.all()] == [(1, 10), (3, 10)]
     assert first.venue.name == "Alpha Hall" and first.women_only and first.childcare == "creche"
     second = pages[1].get_latest_revision_as_object()
-    assert second.venue is None and second.fee_amount == 45 and second.rolling_enrolment
+    assert second.venue is None and second.fee_amount == 45 and second.fee_unit == "term" and second.rolling_enrolment
 
 
 def test_one_bad_row_writes_nothing_and_is_reported(alpha):

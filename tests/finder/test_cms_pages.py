@@ -39,6 +39,7 @@ def class_page(db):
         end_date=today + datetime.timedelta(days=90),
         cost="fee",
         fee_amount=45,
+        fee_unit="term",  # a fee now says what it pays for (ClassPage.clean)
         childcare="creche",
         women_only=True,
     )

@@ -64,11 +64,14 @@ def test_free_childcare_women_only_places_and_step_free(venue):
         venue=steps,
         cost=ClassPage.Cost.FEE,
         fee_amount=50,
+        fee_unit="term",  # a fee now says what it pays for (ClassPage.clean)
         childcare=ClassPage.Childcare.CRECHE,
         women_only=True,
         places_status=ClassPage.Places.FULL,
     )
-    assert filtered({"free": "on"}) == {free, eligible}
+    # "Free classes only" means free for everyone; "free if eligible" joins only with the checker's eligible=yes.
+    assert filtered({"free": "on"}) == {free}
+    assert filtered({"free": "on", "eligible": "yes"}) == {free, eligible}
     assert filtered({"childcare": "on"}) == {paid}
     assert filtered({"women_only": "on"}) == {paid}
     assert filtered({"places": "on"}) == {free, eligible}

@@ -137,18 +137,6 @@ def test_print_view(client):
     assert "020 7946 0000" in response.content.decode()
 
 
-def test_map_is_an_optional_enhancement(client, settings):
-    ClassPageFactory(venue=venue_at("E1 6AN"))
-    response = client.get(FIND, {"where": "E1 6AN"})
-    assert b'id="finder-map"' not in response.content
-    settings.FINDER_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
-    settings.FINDER_MAP_LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
-    html = client.get(FIND, {"where": "E1 6AN"}).content.decode()
-    assert 'id="finder-map"' in html and "tiles.example.org" in html
-    lat, lon = point("E1 6AN")
-    assert f'data-lat="{lat:f}" data-lon="{lon:f}"' in html
-
-
 def test_a_typed_place_wins_over_an_earlier_location(client):
     ClassPageFactory(venue=venue_at("E1 6AN"))
     peckham = ClassPageFactory(venue=venue_at("SE15 5AA"))

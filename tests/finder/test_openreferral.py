@@ -55,7 +55,11 @@ def classes():
         sessions=[(1, "18:00", "20:00"), (3, "18:00", "20:00")],
     )
     whitechapel = ClassPageFactory(
-        venue=venue_at("E1 6AN"), cost=ClassPage.Cost.FEE, fee_amount=120, levels=[Level.objects.get(code="level-1")]
+        venue=venue_at("E1 6AN"),
+        cost=ClassPage.Cost.FEE,
+        fee_amount=120,
+        fee_unit="course",
+        levels=[Level.objects.get(code="level-1")],
     )
     online = ClassPageFactory(venue=None, delivery_mode=ClassPage.DeliveryMode.ONLINE)
     return {"peckham": peckham, "whitechapel": whitechapel, "online": online, "provider": provider}
