@@ -33,6 +33,7 @@ from evaluation.models import (
 from evaluation.pseudonyms import new_learner_pseudonym
 
 from .audit import record_audit
+from .places import sync_class_enrolment
 
 Action = AuditEntry.Action
 
@@ -71,6 +72,7 @@ def enrol(
     if enquiry is not None:
         enquiry.status = enquiry.Status.ENROLLED
         enquiry.save(update_fields=["status", "updated_at"])
+    sync_class_enrolment(cohort)
     return enrolment
 
 
@@ -355,4 +357,5 @@ def end_enrolment(
     enrolment.full_clean()
     enrolment.save(update_fields=list(details))
     record_audit(user, Action.CHANGE, enrolment, enrolment.cohort.pilot, completion_status=completion_status)
+    sync_class_enrolment(enrolment.cohort)
     return enrolment

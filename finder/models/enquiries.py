@@ -92,6 +92,7 @@ class EmployerEnquiry(HasReference, models.Model):
     staff_count = models.PositiveSmallIntegerField(_("staff who want to learn"), null=True, blank=True)
     message = models.TextField(_("message"), max_length=2000, blank=True)
     consent_to_contact = models.BooleanField(_("agrees to be contacted"))
+    site_language = models.CharField(_("site language"), max_length=10, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
