@@ -1,10 +1,13 @@
-"""Learners' enquiries in the Wagtail admin: each provider's editors see only their own classes' enquiries.
+"""Enquiries in the Wagtail admin: each provider's editors see only the enquiries for their own listings —
+learners' (and advisers' referrals) for their classes, employers' for their workplace offers.
 
-A user sees an enquiry when they can edit its class page (Wagtail page permissions), so a provider's
+A user sees an enquiry when they can edit the page it is about (Wagtail page permissions), so a provider's
 editor group with edit rights on its ProviderPage sees just that provider's enquiries; coordinators see every
-enquiry. The rule is a permission policy, so Wagtail's own screens that ask the policy (listing, chooser, bulk
-actions, history, reports) apply it too; the views below also answer "not found" for anyone else's enquiry
-before loading it. Editors also need the "change enquiry" model permission to open the listing at all.
+enquiry. That one rule (``records_for_editable_listings``) is a permission policy for both models, so Wagtail's own
+screens that ask the policy (listing, chooser, bulk actions, history, reports) apply it too; the views below also
+answer "not found" for anyone else's enquiry before loading it. Editors also need the "change enquiry" model
+permission to open the listings at all: employer enquiries are followed up by the same people with the same rights
+(their policy asks the enquiry permissions), and nobody adds one in the admin.
 """
 
 from django.db.models import QuerySet
@@ -21,42 +24,81 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from esolplus.roles import is_coordinator, is_signed_in
 from finder.cms.boundary import valid_ids
-from finder.models import ClassPage, Enquiry
+from finder.models import ClassPage, EmployerEnquiry, Enquiry, WorkplaceOfferPage
+
+
+def scoped_to_listings(user, records: QuerySet, listing_field: str, listing_model) -> QuerySet:
+    """The one provider-boundary rule for records about a listing: all for coordinators, else those about pages of
+    ``listing_model`` (through ``listing_field``) the user can edit."""
+    if not is_signed_in(user):
+        return records.none()
+    if is_coordinator(user):
+        return records
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return records.filter(**{f"{listing_field}__in": editable.type(listing_model).values("pk")})
+
+
+def scoped_to_classes(user, records: QuerySet, class_field: str = "class_page") -> QuerySet:
+    """A learner's records (enquiries, waiting-list entries) a user may see: all for coordinators, else those for
+    classes they can edit."""
+    return scoped_to_listings(user, records, class_field, ClassPage)
 
 
 def enquiries_visible_to(user) -> QuerySet:
     """The enquiries a user may see: all for coordinators, else those for classes they can edit."""
-    enquiries = Enquiry.objects.select_related("class_page")
-    if not is_signed_in(user):
-        return enquiries.none()
-    if is_coordinator(user):
-        return enquiries
-    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return enquiries.filter(class_page__in=editable.type(ClassPage).values("pk"))
+    return scoped_to_classes(user, Enquiry.objects.select_related("class_page"))
 
 
-def is_visible(user, pk) -> bool:
-    return enquiries_visible_to(user).filter(pk__in=valid_ids([pk])).exists()
+def employer_enquiries_visible_to(user) -> QuerySet:
+    """The employer enquiries a user may see: all for coordinators, else those for workplace offers they can edit."""
+    records = EmployerEnquiry.objects.select_related("workplace_offer")
+    return scoped_to_listings(user, records, "workplace_offer", WorkplaceOfferPage)
+
+
+def is_visible(user, pk, visible_to=enquiries_visible_to) -> bool:
+    return visible_to(user).filter(pk__in=valid_ids([pk])).exists()
 
 
 class EnquiryPermissionPolicy(ModelPermissionPolicy):
     """Model permissions say what a user may do to enquiries; the class they are for says which enquiries."""
 
+    visible_to = staticmethod(enquiries_visible_to)
+
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and is_visible(user, instance.pk)
+        return self.user_has_permission(user, action) and is_visible(user, instance.pk, self.visible_to)
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not self.user_has_any_permission(user, actions):
-            return Enquiry.objects.none()
-        return enquiries_visible_to(user)
+            return self.model.objects.none()
+        return self.visible_to(user)
 
     def users_with_any_permission_for_instance(self, actions, instance):
         users = self.users_with_any_permission(actions)
-        return users.filter(pk__in=[user.pk for user in users if is_visible(user, instance.pk)])
+        return users.filter(pk__in=[user.pk for user in users if is_visible(user, instance.pk, self.visible_to)])
+
+
+class EmployerEnquiryPermissionPolicy(EnquiryPermissionPolicy):
+    """Whoever may follow up learners' enquiries follows up employers' (the enquiry permissions: ``auth_model``),
+    for the workplace offers they can edit; nobody adds one in the admin: they come from employers."""
+
+    visible_to = staticmethod(employer_enquiries_visible_to)
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
 
 
 enquiry_policy = EnquiryPermissionPolicy(Enquiry)
 register_permission_policy(Enquiry, enquiry_policy)
+employer_enquiry_policy = EmployerEnquiryPermissionPolicy(EmployerEnquiry, auth_model=Enquiry)
+register_permission_policy(EmployerEnquiry, employer_enquiry_policy)
+
+
+def scoped(view_class, visible_to):
+    """The view class with ``visible_to`` as its rule for which records exist for the viewer."""
+    return type(view_class.__name__, (view_class,), {"visible_to": staticmethod(visible_to)})
 
 
 class ScopedObjectMixin:
@@ -66,33 +108,43 @@ class ScopedObjectMixin:
     alone, as the edit view needs the ``live_object`` it sets.
     """
 
+    visible_to = staticmethod(enquiries_visible_to)
+
     def setup(self, request, *args, **kwargs):
         pk = kwargs.get("pk", args[0] if args else None)
-        if pk is not None and not is_visible(request.user, pk):
+        if pk is not None and not is_visible(request.user, pk, self.visible_to):
             raise Http404
         super().setup(request, *args, **kwargs)
 
 
 class EnquiryChooseView(snippet_chooser.ChooseView):
+    visible_to = staticmethod(enquiries_visible_to)
+
     def get_object_list(self):
-        return enquiries_visible_to(self.request.user)
+        return self.visible_to(self.request.user)
 
 
 class EnquiryChooseResultsView(snippet_chooser.ChooseResultsView):
+    visible_to = staticmethod(enquiries_visible_to)
+
     def get_object_list(self):
-        return enquiries_visible_to(self.request.user)
+        return self.visible_to(self.request.user)
 
 
 class EnquiryChosenView(snippet_chooser.SnippetChosenView):
+    visible_to = staticmethod(enquiries_visible_to)
+
     def get_object(self, pk):
-        if not is_visible(self.request.user, pk):
+        if not is_visible(self.request.user, pk, self.visible_to):
             raise Http404
         return super().get_object(pk)
 
 
 class EnquiryChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    visible_to = staticmethod(enquiries_visible_to)
+
     def get_objects(self, pks):
-        return enquiries_visible_to(self.request.user).filter(pk__in=valid_ids(pks))
+        return self.visible_to(self.request.user).filter(pk__in=valid_ids(pks))
 
 
 class EnquiryChooserViewSet(snippet_chooser.SnippetChooserViewSet):
@@ -100,6 +152,13 @@ class EnquiryChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     choose_results_view_class = EnquiryChooseResultsView
     chosen_view_class = EnquiryChosenView
     chosen_multiple_view_class = EnquiryChosenMultipleView
+
+
+class EmployerEnquiryChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = scoped(EnquiryChooseView, employer_enquiries_visible_to)
+    choose_results_view_class = scoped(EnquiryChooseResultsView, employer_enquiries_visible_to)
+    chosen_view_class = scoped(EnquiryChosenView, employer_enquiries_visible_to)
+    chosen_multiple_view_class = scoped(EnquiryChosenMultipleView, employer_enquiries_visible_to)
 
 
 class EnquiryViewSet(SnippetViewSet):
@@ -126,6 +185,7 @@ class EnquiryViewSet(SnippetViewSet):
     chooser_viewset_class = EnquiryChooserViewSet
     panels = [
         FieldPanel("status"),
+        FieldPanel("reference", read_only=True),
         FieldPanel("class_page", read_only=True),
         FieldPanel("name", read_only=True),
         FieldPanel("phone", read_only=True),
@@ -133,16 +193,64 @@ class EnquiryViewSet(SnippetViewSet):
         FieldPanel("preferred_language", read_only=True),
         FieldPanel("best_time", read_only=True),
         FieldPanel("consent_to_contact", read_only=True),
+        FieldPanel("referrer_name", read_only=True),
+        FieldPanel("referrer_organisation", read_only=True),
+        FieldPanel("referrer_phone", read_only=True),
+        FieldPanel("referrer_email", read_only=True),
+        FieldPanel("learner_agreed_to_referral", read_only=True),
     ]
+    visible_to = staticmethod(enquiries_visible_to)
 
     def construct_view(self, view_class, **kwargs):
         """Every view of one enquiry (edit, inspect, history, usage, delete) answers 404 for anyone else's."""
         if not issubclass(view_class, ScopedObjectMixin):
-            view_class = type(view_class.__name__, (ScopedObjectMixin, view_class), {})
+            view_class = scoped(type(view_class.__name__, (ScopedObjectMixin, view_class), {}), self.visible_to)
         return super().construct_view(view_class, **kwargs)
 
     def get_queryset(self, request):
-        return enquiries_visible_to(request.user)
+        return self.visible_to(request.user)
+
+
+class EmployerEnquiryViewSet(EnquiryViewSet):
+    """Employers' enquiries about workplace offers: read, and their status kept up to date, by the offer's
+    provider; the same boundary as learners' enquiries."""
+
+    model = EmployerEnquiry
+    icon = "group"
+    menu_label = _("Employer enquiries")
+    menu_order = 251
+    list_display = [
+        "organisation",
+        Column("workplace_offer", label=_("Workplace offer")),
+        "name",
+        "phone",
+        "email",
+        "staff_count",
+        "status",
+        DateColumn("created_at", label=_("Sent")),
+    ]
+    chooser_viewset_class = EmployerEnquiryChooserViewSet
+    panels = [
+        FieldPanel("status"),
+        *(
+            FieldPanel(name, read_only=True)
+            for name in (
+                "reference",
+                "workplace_offer",
+                "organisation",
+                "name",
+                "job_title",
+                "phone",
+                "email",
+                "workplace_postcode",
+                "staff_count",
+                "message",
+                "consent_to_contact",
+            )
+        ),
+    ]
+    visible_to = staticmethod(employer_enquiries_visible_to)
 
 
 register_snippet(EnquiryViewSet)
+register_snippet(EmployerEnquiryViewSet)

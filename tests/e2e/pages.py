@@ -115,7 +115,24 @@ def _enquiry_form() -> str:
 
 
 def _enquiry_sent() -> str:
-    return f"/find/enquire/{_near_e1().pk}/sent/"
+    from devtools.factories import EnquiryFactory
+    from finder.search.enquiry_views import sent_url
+
+    return sent_url(EnquiryFactory(class_page=_near_e1()).reference)
+
+
+def _referral_form() -> str:
+    from django.urls import reverse
+
+    return reverse("finder:referral", args=[_near_e1().pk])
+
+
+def _employer_enquiry_form() -> str:
+    from django.urls import reverse
+
+    from devtools.factories import WorkplaceOfferPageFactory
+
+    return reverse("finder:employer_enquiry", args=[WorkplaceOfferPageFactory().pk])
 
 
 PUBLIC_PAGES = [
@@ -134,4 +151,7 @@ PUBLIC_PAGES = [
     PublicPage("workplace-finder", _workplace_finder, geography=True),
     PublicPage("enquiry-form", _enquiry_form, geography=True),
     PublicPage("enquiry-sent", _enquiry_sent, geography=True),
+    PublicPage("referral-form", _referral_form, geography=True),
+    PublicPage("enquiry-status", _fixed("/find/enquiry-status/")),
+    PublicPage("employer-enquiry-form", _employer_enquiry_form),
 ]
