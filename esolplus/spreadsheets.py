@@ -274,7 +274,9 @@ class Spreadsheet:
         data = empty = 0
         for number, cells in enumerate(self._cells, start=2):
             texts = self._texts(number, cells)
-            values = {header: text for header, text in zip(self.headers, texts, strict=False) if header}
+            # Every headed column is in the row, empty when the row stops short of it (trailing blank cells).
+            values = {header: texts[index] if index < len(texts) else "" for index, header in enumerate(self.headers)}
+            values.pop("", None)
             if not any(values.values()):
                 empty += 1
                 if empty > self.limits.max_empty_rows:

@@ -206,3 +206,21 @@ def test_the_accepted_date_formats(text, day):
 def test_other_dates_are_refused_with_the_formats_to_use(text):
     with pytest.raises(ValueError, match="YYYY-MM-DD or DD/MM/YYYY"):
         parse_date(text)
+
+
+@pytest.mark.parametrize("name", ["register.csv", "register.xlsx"])
+def test_a_row_that_stops_short_has_every_headed_column_empty(name):
+    """A spreadsheet program leaves trailing empty cells out; the importers read every headed column."""
+    if name.endswith(".csv"):
+        data = b"enrolment_id,session_date,status\n101\n"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(["enrolment_id", "session_date", "status"])
+        book.active.append(["101"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+    (_headers, rows), _peak = read(name, data)
+    assert [row.values for row in rows] == [{"enrolment_id": "101", "session_date": "", "status": ""}]
