@@ -214,12 +214,22 @@ def _add_venues(rng, provider, served, postcodes):
                 longitude=longitude,
                 borough=borough,
                 step_free_access=rng.random() < 0.75,
+                access_features=rng.sample(
+                    ["hearing_loop", "accessible_toilet", "lift", "quiet_room"], rng.randint(0, 3)
+                ),
                 has_creche_room=rng.random() < 0.4,
                 transport_notes=f"Bus {rng.randint(1, 400)} stops outside. {rng.randint(3, 12)} minutes' walk "
                 "from the station.",
             )
         )
     Venue.objects.bulk_create(venues)
+
+
+JOINING_NOTES = {
+    "drop_in": "Come to the drop-in assessment. We will find the right class for you.",
+    "book": "Call or email us to book an assessment.",
+    "referral": "Ask your support worker or Jobcentre work coach to refer you.",
+}
 
 
 def _add_classes(rng, provider, venues, vocab, today):
@@ -238,6 +248,9 @@ def _add_classes(rng, provider, venues, vocab, today):
         day_words = " and ".join(DAY_NAMES[d] for d in days)
         level_words = " and ".join(level.name for level in class_levels)
         title = f"{level_words} English, {day_words} {PART_WORDS[part]}"
+        how_to_join = rng.choice([c for c, _ in ClassPage.HowToJoin.choices])
+        capacity = rng.choice([12, 14, 16, 18, 20])
+        creche = venue is not None and venue.has_creche_room and rng.random() < 0.6
         page = ClassPageFactory.build(
             title=title,
             slug=f"{slugify(title)[:60]}-{number + 1}",
@@ -257,22 +270,30 @@ def _add_classes(rng, provider, venues, vocab, today):
             if not rolling or rng.random() < 0.5
             else None,
             rolling_enrolment=rolling,
-            how_to_join=rng.choice([c for c, _ in ClassPage.HowToJoin.choices]),
-            joining_notes="Come to the assessment with photo ID. We will find the right class for you.",
+            how_to_join=how_to_join,
+            joining_notes=JOINING_NOTES[how_to_join],
+            drop_in_weekday=rng.randrange(5) if how_to_join == "drop_in" else None,
+            drop_in_start=datetime.time(10) if how_to_join == "drop_in" else None,
+            drop_in_end=datetime.time(12) if how_to_join == "drop_in" else None,
+            referral_by=rng.sample(["jobcentre", "council", "charity", "any"], 2) if how_to_join == "referral" else [],
+            what_to_bring=["photo_id", "proof_of_address", *(["benefit_letter"] if cost == "free_if_eligible" else [])],
             cost=cost,
             fee_amount=Decimal(rng.choice([35, 45, 60, 90, 120, 175])) if cost == "fee" else None,
+            fee_unit=rng.choice(["term", "course"]) if cost == "fee" else "",
+            concession_fee=Decimal(20) if cost == "fee" and rng.random() < 0.5 else None,
+            free_for=rng.sample(["benefits", "low_pay", "asylum", "refugee"], 2) if cost == "free_if_eligible" else [],
             eligibility=rng.choice(ELIGIBILITY) if cost == "free_if_eligible" else "",
-            childcare=(
-                "creche"
-                if venue and venue.has_creche_room and rng.random() < 0.6
-                else rng.choice(["none", "none", "support"])
-            ),
+            childcare="creche" if creche else rng.choice(["none", "none", "support"]),
+            creche_from_months=6 if creche else None,
+            creche_to_months=60 if creche else None,
             women_only=rng.random() < 0.12,
             strand=rng.choices([c for c, _ in ClassPage.Strand.choices], weights=[1, 1, 1, 1, 12])[0],
             accredited=(accredited := rng.random() < 0.3),
             qualification=f"{rng.choice(QUALIFICATIONS)} {class_levels[0].name}" if accredited else "",
-            places_status=rng.choices([c for c, _ in ClassPage.Places.choices], weights=[6, 2, 1, 1])[0],
-            capacity=rng.choice([12, 14, 16, 18, 20]),
+            capacity=capacity,
+            # Most classes have places worked out from their size; about one in six is full.
+            enrolled=capacity if rng.random() < 0.17 else rng.randint(capacity // 2, capacity - 1),
+            next_intake=today + datetime.timedelta(days=rng.randint(30, 120)),
             contact_phone=provider.phone,
             contact_email=provider.email,
             last_checked=today - datetime.timedelta(days=rng.randint(0, 150)),

@@ -6,6 +6,7 @@ Nothing here is a secret, and ``DEBUG`` is off; ``dev`` and ``test`` relax only 
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -86,7 +87,8 @@ MIDDLEWARE = [
     "esolplus.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, with learner pages' language taken from the address (/ar/find/); see its docstring.
+    "esolplus.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,6 +166,12 @@ else:
 # two enquiries in the same instant may count once, which one machine can live with) among the backends it knows.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 ENQUIRY_RATE = os.environ.get("ENQUIRY_RATE", "5/h")
+# Waiting lists (finder.waiting_services): how many waiting people to tell at once when a class has places but no
+# known number left; how long a told person's place is held before the next is told; how long entries are kept.
+WAITING_LIST_TELL_AT_ONCE = int(os.environ.get("WAITING_LIST_TELL_AT_ONCE", "5"))
+WAITING_LIST_HOLD_DAYS = int(os.environ.get("WAITING_LIST_HOLD_DAYS", "7"))
+WAITING_LIST_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_RETENTION_DAYS", "365"))
+WAITING_LIST_CLOSED_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_CLOSED_RETENTION_DAYS", "90"))
 
 # The client's address, for rate limits and login throttling (esolplus.client_ip). TRUSTED_PROXY_COUNT is how many
 # reverse proxies in front of the app append to X-Forwarded-For (e.g. 1 for one nginx or load balancer). With the
@@ -205,6 +213,8 @@ SCHEDULED_TASKS = [
     ("esolplus.tasks.prune_task_records", "15 3 * * *"),
     ("evaluation.tasks.purge_expired_identities", "30 2 * * *"),
     ("evaluation.tasks.delete_expired_exports", "45 * * * *"),
+    ("finder.waiting_services.tell_about_open_places", "*/15 * * * *"),
+    ("finder.waiting_services.purge_old_entries", "50 2 * * *"),
 ]
 
 # Login throttling first (django-axes), then the ordinary user/password check.
@@ -247,6 +257,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
+# Leaflet for the results map, installed by `make install` from package-lock.json and served as static/leaflet/;
+# a checkout without it runs with no map (finder.search.results_map).
+LEAFLET_DIR = BASE_DIR / "node_modules" / "leaflet" / "dist"
+if LEAFLET_DIR.is_dir():
+    STATICFILES_DIRS.append(("leaflet", LEAFLET_DIR))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files for one signed-in user (record-level exports): outside MEDIA_ROOT, never served by the web server, only
@@ -282,16 +297,41 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# The map of results on /find/: map tiles from FINDER_MAP_TILE_URL (Leaflet's {z}/{x}/{y}, optionally {s}),
+# credited with FINDER_MAP_ATTRIBUTION (HTML, shown in the map's corner). An empty tile URL switches the map off.
+FINDER_MAP_TILE_URL = os.environ.get("FINDER_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The tiles' licence asks for the credit, so an empty value gives OpenStreetMap's.
+FINDER_MAP_ATTRIBUTION = (
+    os.environ.get("FINDER_MAP_ATTRIBUTION")
+    or '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
+)
+
+
+def tile_host(url: str) -> str:
+    """The tile server's origin for the CSP ("" for tiles on this site); {s} subdomains become a wildcard."""
+    if not url or url.startswith("/"):
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"FINDER_MAP_TILE_URL must start with https:// or /, not {url!r}.")
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+def csp_img_src(tile_url: str) -> list[str]:
+    """Images from this site, data: URLs (Leaflet's layer icons) and the map's tile server."""
+    host = tile_host(tile_url)
+    return [SELF, "data:", *([host] if host else [])]
+
+
 # Content Security Policy (django-csp): no inline script or style on the public site, nothing from
-# other hosts except map tiles from MAP_TILE_HOST (e.g. https://tile.openstreetmap.org) once a map is
-# added. The Wagtail admin needs inline script and style; see esolplus.middleware.
-MAP_TILE_HOST = os.environ.get("MAP_TILE_HOST", "")
+# other hosts except the map's tiles (the host of FINDER_MAP_TILE_URL).
+# The Wagtail admin needs inline script and style; see esolplus.middleware.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([MAP_TILE_HOST] if MAP_TILE_HOST else [])],
+        "img-src": csp_img_src(FINDER_MAP_TILE_URL),
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -8,8 +8,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+import finder.cms.waiting_admin  # noqa: F401  (the waiting lists screen registers its own hooks)
 from esolplus.roles import is_coordinator
-from finder.cms import admin_views, boundary
+from finder.cms import admin_views, boundary, eligibility_admin  # noqa: F401  (eligibility_admin: the rules snippet)
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import STILL_CORRECT_ACTION
 from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
