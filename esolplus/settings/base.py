@@ -157,7 +157,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Room for the finder's rendered result cards (a few kB each) beside the filter panels.
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
         # Created by esolplus' migration 0005.
         "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "esolplus_cache"},
     }

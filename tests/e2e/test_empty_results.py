@@ -41,8 +41,8 @@ def test_nothing_in_range_shows_a_way_forward(page, live_site, language):
 
     wider = suggestions.locator('a[href*="radius=5"]')
     assert wider.count() == 1
-    wider.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        wider.click()
     assert "radius=5" in page.url
     assert page.locator(".finder-results__list").get_by_role("link", name=further.title, exact=True).count() == 1
     axe(page)

@@ -27,8 +27,8 @@ def address(name, *args, language):
 
 
 def send(page):
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
 
 def checked(page, documents: dict, name: str) -> None:
@@ -59,8 +59,8 @@ def test_enquiry_status_referral_and_employer_enquiry(page, live_site, listings,
     checked(page, documents, "sent")
 
     # ...and looks it up, typed in lower case without the dash.
-    page.locator(f'main a[href="{address("finder:enquiry_status", language=language)}"]').first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'main a[href="{address("finder:enquiry_status", language=language)}"]').first.click()
     checked(page, documents, "status form")
     page.fill("#id_reference", enquiry.reference.replace("-", "").lower())
     send(page)
@@ -70,8 +70,8 @@ def test_enquiry_status_referral_and_employer_enquiry(page, live_site, listings,
 
     # An adviser refers someone, from the same enquiry page.
     page.goto(address("finder:enquiry", class_page.pk, language=language))
-    page.locator(".enquiry-modes a").nth(1).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".enquiry-modes a").nth(1).click()
     assert page.url.endswith(address("finder:referral", class_page.pk, language=language))
     checked(page, documents, "referral form")
     page.fill("#id_referrer_name", "Sam Adviser")
@@ -91,8 +91,8 @@ def test_enquiry_status_referral_and_employer_enquiry(page, live_site, listings,
     # An employer asks about a workplace offer.
     with translation.override(language):
         page.goto(offer.url)
-    page.locator(f'a[href="{address("finder:employer_enquiry", offer.pk, language=language)}"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'a[href="{address("finder:employer_enquiry", offer.pk, language=language)}"]').click()
     checked(page, documents, "employer form")
     page.fill("#id_organisation", "Thames Hotels Ltd")
     page.fill("#id_name", "Jo Manager")

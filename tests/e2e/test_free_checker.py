@@ -68,8 +68,8 @@ def test_learner_checks_if_they_can_study_free(page, live_site, language, answer
 
     # A mistake first: one question left out, so the page says what to fix and keeps the other answers.
     answer(page, **{name: value for name, value in answers.items() if name != "work"})
-    page.locator("form.free-checker button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.free-checker button[type=submit]").click()
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert summary.locator("a[href='#id_work']").count() == 1
@@ -78,8 +78,8 @@ def test_learner_checks_if_they_can_study_free(page, live_site, language, answer
     documents["errors"] = page.content()
 
     page.locator(f"input[name=work][value='{answers['work']}']").check()
-    page.locator("form.free-checker button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.free-checker button[type=submit]").click()
     assert page.locator(".free-answer").is_visible()
     outcome = "likely_free" if free_if_eligible else "likely_not_free"
     assert page.locator(f".free-answer--{outcome}").count() == 1
@@ -96,8 +96,8 @@ def test_learner_checks_if_they_can_study_free(page, live_site, language, answer
     problems = html_errors(documents)
     assert not problems, problems
 
-    page.locator(".free-answer__actions a").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".free-answer__actions a").click()
     address = urlsplit(page.url)
     assert address.path == url("finder:find", language)
     query = parse_qs(address.query)

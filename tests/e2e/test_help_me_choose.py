@@ -41,13 +41,13 @@ def walk_the_steps(page, start: str) -> dict[str, str]:
         ("childcare", "input[name=childcare][value=yes]"),
         ("free", "input[name=free][value=maybe]"),
     ):
-        page.locator(".help-answers button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(".help-answers button").click()
         page.locator(choose).check()
         documents[step] = page.content()
     axe(page)
-    page.locator(".help-answers button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".help-answers button").click()
     return documents
 
 

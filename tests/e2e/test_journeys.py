@@ -26,8 +26,8 @@ def test_the_skip_link_moves_focus_to_the_main_content(page):
 def test_the_language_switcher_changes_language_and_direction(page, live_site, language, direction):
     page.goto("/about/data/")
     page.locator(".language-switcher summary").click()  # links to this page in each language
-    page.locator(f'.language-switcher a[hreflang="{language}"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'.language-switcher a[hreflang="{language}"]').click()
     assert page.url.endswith("/about/data/")
     html = page.locator("html")
     assert html.get_attribute("lang") == language

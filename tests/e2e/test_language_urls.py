@@ -36,7 +36,7 @@ def test_arabic_results_page_keeps_its_prefix_and_passes_axe(page, live_site):
     english = page.locator('.language-switcher a[hreflang="en-gb"]')
     assert english.get_attribute("href") == "/find/?where=E1+6AN"
     axe(page)
-    english.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        english.click()
     assert page.locator("html").get_attribute("lang") == "en-gb"
     assert urlsplit(page.url).path == "/find/"

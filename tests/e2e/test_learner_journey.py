@@ -30,38 +30,38 @@ def test_learner_finds_a_class_switches_language_and_enquires(page, live_site, c
     evening, morning = classes
     page.goto("/find/")
     page.get_by_label("Postcode or area").fill("E1 6AN")
-    page.get_by_role("button", name="Search").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").first.click()
     assert page.get_by_role("link", name=morning.title, exact=True).count() >= 1
 
     page.get_by_label("Entry 1").first.check()
     page.get_by_label("Evening (after 5pm)").check()
     page.locator("input[name=childcare]").check()
-    page.get_by_role("button", name="Search").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").first.click()
     assert "childcare" in page.url and "level=entry-1" in page.url
     assert page.get_by_role("link", name=morning.title, exact=True).count() == 0
-    page.get_by_role("link", name=evening.title, exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=evening.title, exact=True).click()
     assert page.locator("h1").inner_text() == evening.title
 
     page.locator(".language-switcher summary").click()  # the switcher: links to this page in each language
-    page.locator('.language-switcher a[hreflang="ar"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator('.language-switcher a[hreflang="ar"]').click()
     assert page.locator("html").get_attribute("dir") == "rtl" and "/ar/" in page.url
     assert page.locator("h1").inner_text() == evening.title
     page.locator(".language-switcher summary").click()
-    page.locator('.language-switcher a[hreflang="en-gb"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator('.language-switcher a[hreflang="en-gb"]').click()
     assert page.locator("html").get_attribute("dir") == "ltr"
 
-    page.get_by_role("link", name=re.compile("interested")).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("interested")).first.click()
     page.get_by_label("Your name").fill("Amina")
     page.get_by_label("Phone number").fill("07700 900123")
     page.get_by_label("I agree that the provider can contact me about this class.").check()
-    page.get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
     assert "/sent/" in page.url
     enquiry = Enquiry.objects.get()
     assert (enquiry.class_page_id, enquiry.name) == (evening.pk, "Amina")
@@ -73,11 +73,11 @@ def test_learner_journey_in_arabic_with_the_keyboard_alone(page, live_site, clas
     page.goto("/find/")
     page.focus("#id_where")
     page.keyboard.type("E1 6AN")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     link = page.get_by_role("link", name=evening.title, exact=True)
     link.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == evening.title
     assert page.locator("html").get_attribute("dir") == "rtl"

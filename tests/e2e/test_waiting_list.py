@@ -42,20 +42,20 @@ def test_a_learner_joins_the_waiting_list_and_is_told_when_a_place_opens(
 
     page.goto(class_url)
     assert page.locator("html").get_attribute("dir") == direction
-    page.locator(f'main a[href="{join_url}"]').first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'main a[href="{join_url}"]').first.click()
     checked(page, documents, "waiting form")
 
-    page.locator("main form button[type=submit]").click()  # nothing filled in: clear messages, nothing stored
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()  # nothing filled in: clear messages, nothing stored
     assert page.locator(".error-summary").count() == 1 and not WaitingListEntry.objects.exists()
     checked(page, documents, "waiting form with errors")
 
     page.fill("#id_name", "Amina Yusuf")
     page.fill("#id_phone", "07700 900123")
     page.check("#id_consent_to_contact")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     entry = WaitingListEntry.objects.get()
     assert (entry.class_page_id, entry.site_language) == (full_class.pk, language)
     assert page.locator(".waiting-reference__code").inner_text().strip() == entry.reference
@@ -75,8 +75,8 @@ def test_a_learner_joins_the_waiting_list_and_is_told_when_a_place_opens(
     checked(page, documents, "withdraw")
     entry.refresh_from_db()
     assert entry.status == WaitingListEntry.Status.TOLD
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     entry.refresh_from_db()
     assert entry.status == WaitingListEntry.Status.WITHDRAWN
     checked(page, documents, "withdrawn")
@@ -90,8 +90,8 @@ def test_a_learner_joins_the_waiting_list_and_is_told_when_a_place_opens(
     page.fill("#id_name", "Bilal")
     page.fill("#id_email", "bilal@example.org")
     page.check("#id_consent_to_contact")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     area_entry = WaitingListEntry.objects.get(class_page=None)
     assert page.locator(".waiting-reference__code").inner_text().strip() == area_entry.reference
     assert area_entry.level.code == "entry-1" and area_entry.site_language == language
