@@ -7,6 +7,8 @@ import os
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.e2e.tools import launch_chromium, require, save_screenshot
@@ -71,7 +73,12 @@ def _restorable_content(chromium, _migrated_content):
 @pytest.fixture
 def live_site(_restorable_content, live_server, django_db_serialized_rollback):
     """The site served from the test database; the home page and other migrated content are restored
-    for each test (the live server needs a transactional database, emptied after every test)."""
+    for each test (the live server needs a transactional database, emptied after every test).
+
+    Every cache starts empty too: the database cache that counts enquiries per address is a table that
+    emptying the models' tables leaves alone, and all browser tests come from the same address."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
     return live_server.url
 
 
