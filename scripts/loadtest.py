@@ -341,11 +341,13 @@ def _flush_redis(url: str) -> None:
 
 
 def _demo_facts(env: dict, count: int) -> tuple[list[str], int]:
-    """Real London postcodes (from the imported geography), and a current demo class to enquire about."""
+    """Real London postcodes (from the imported geography), and a current demo class that takes enquiries from
+    learners (a referral-only class refuses them)."""
     code = (
         "import json; from finder.models import ClassPage, Postcode; print(json.dumps(["
         f"list(Postcode.objects.order_by('?').values_list('postcode', flat=True)[:{count}]), "
-        "ClassPage.objects.current().order_by('pk').values_list('pk', flat=True).first()]))"
+        "ClassPage.objects.current().exclude(how_to_join='referral').order_by('pk')"
+        ".values_list('pk', flat=True).first()]))"
     )
     result = subprocess.run(  # noqa: S603
         [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
