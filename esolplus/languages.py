@@ -68,23 +68,39 @@ def url_in_language(url: str, language: str) -> str:
 
 
 def language_versions(request) -> list[LanguageVersion]:
-    """The current page in every site language, keeping the query string; empty on staff pages."""
-    if not has_language_versions(request.path_info, getattr(request, "urlconf", None)):
-        return []
-    current = get_language()
-    full_path = request.get_full_path()
+    """The current page in every site language, keeping the query string; empty on staff pages.
+
+    Worked out once per request (the switcher and the hreflang alternates both ask). No address is translated
+    (the same words in every language), so a version is the same path with the other language's prefix: no
+    resolving and reversing per language, which was a tenth of /find/'s time.
+    """
+    cached = getattr(request, "_language_versions", None)
+    if cached is not None:
+        return cached
     versions = []
-    for code, name in settings.LANGUAGES:  # the names as the site writes them, each in its own language
-        versions.append(
-            LanguageVersion(
-                code=code,
-                name=name,
-                url=translate_url(full_path, code),
-                bidi=get_language_info(code)["bidi"],
-                current=code == current,
-            )
-        )
+    learner_page = getattr(request, "has_language_versions", None)  # set by LanguageMiddleware
+    if learner_page is None:
+        learner_page = has_language_versions(request.path_info, getattr(request, "urlconf", None))
+    if learner_page:
+        current = get_language()
+        rest = _path_without_language(request.path_info)
+        query = request.get_full_path().partition("?")[2]
+        script_prefix = get_script_prefix()
+        for code, name in settings.LANGUAGES:  # the names as the site writes them, each in its own language
+            prefix = "" if code == settings.LANGUAGE_CODE else f"{code}/"
+            url = f"{script_prefix}{prefix}{rest}" + (f"?{query}" if query else "")
+            versions.append(LanguageVersion(code, name, url, get_language_info(code)["bidi"], code == current))
+    request._language_versions = versions
     return versions
+
+
+def _path_without_language(path_info: str) -> str:
+    """ "/ar/find/" and "/find/" both give "find/"."""
+    path = path_info.lstrip("/")
+    language = get_language_from_path(path_info)
+    if language and path.startswith(f"{language}/"):
+        return path[len(language) + 1 :]
+    return path
 
 
 def supported_language(code: str | None) -> str | None:

@@ -16,6 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from finder.search.queries import fetch_card_details
+from finder.search.view_helpers import with_descriptions
+
 CARD_TEMPLATE = "components/result_card.html"
 DISTANCE_SLOT = "<!--distance-->"
 CARD_SECONDS = 60 * 60
@@ -46,10 +49,15 @@ def distance_text(item) -> str:
 
 
 def attach_cards(items, today) -> None:
-    """Give each item ``card_html``: from the cache when it holds the card, rendered (and kept) when not."""
+    """Give each item ``card_html``: from the cache when it holds the card, rendered (and kept) when not.
+
+    Only the cards rendered afresh fetch their sessions and levels and work out their texts."""
     language = get_language() or ""
     keys = {card_key(item, language, today): item for item in items}
     cached = cache.get_many(list(keys))
+    missing = [item for key, item in keys.items() if key not in cached]
+    fetch_card_details(missing)
+    with_descriptions(missing, today)
     rendered = {}
     for key, item in keys.items():
         html = cached.get(key)

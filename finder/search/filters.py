@@ -194,7 +194,9 @@ def chosen_values(form, name) -> list[str]:
         items = [value] if value else []
     else:
         items = list(value) if hasattr(value, "__iter__") else [value]
-    if items and hasattr(items[0], "pk"):  # levels, a language: their names
+    if not items:
+        return []
+    if hasattr(items[0], "pk"):  # levels, a language: their names
         return [str(item) for item in items]
     chosen = {str(item) for item in items}
     return [str(label) for code, label in form.fields[name].choices if str(code) in chosen]

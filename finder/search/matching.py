@@ -20,7 +20,7 @@ from finder.search.filters import WEEKEND
 from finder.search.help_forms import HelpMeChooseForm as Form
 from finder.search.queries import attach_providers, for_display, near_classes, online_classes
 from finder.search.summaries import childcare_text, join_text
-from finder.search.view_helpers import with_distances
+from finder.search.view_helpers import with_descriptions, with_distances
 from finder.vocabularies import TimeOfDay
 
 RADIUS_KM = 5
@@ -174,7 +174,7 @@ def find_matches(answers: Answers, origin: tuple[float, float], today: date | No
 
 
 def _shown(queryset: QuerySet, origin, answers: Answers, today) -> list:
-    items = with_distances(attach_providers(list(for_display(queryset)[:RESULTS])), origin, today)
+    items = with_descriptions(with_distances(attach_providers(list(for_display(queryset)[:RESULTS])), origin), today)
     for item in items:
         item.match_reasons = reasons(item, answers)
     return items

@@ -7,7 +7,7 @@ import math
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from geopy.distance import geodesic
 
 from finder.models import ClassPage, ClassSession, ProviderPage
@@ -29,16 +29,28 @@ def session_in(start_from=None, start_before=None) -> Exists:
     return Exists(sessions)
 
 
+def card_details() -> tuple:
+    """The related rows a result card shows beyond its class and venue: sessions in week order, and levels."""
+    return (Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")), "levels")
+
+
 def for_display(queryset: QuerySet) -> QuerySet:
     """What a result card needs, fetched for the page of results in a fixed number of queries.
 
     The card's facts (cost, childcare, places, how to join) are the class's own columns; the venue (name,
     postcode, access) comes in the same query; sessions and levels in one query each for the whole page.
     """
-    return queryset.select_related("venue").prefetch_related(
-        Prefetch("sessions", queryset=ClassSession.objects.order_by("weekday", "start_time")),
-        "levels",
-    )
+    return queryset.select_related("venue").prefetch_related(*card_details())
+
+
+def for_cards(queryset: QuerySet) -> QuerySet:
+    """Like ``for_display``, leaving sessions and levels to ``fetch_card_details``: most cards come from the
+    cache (finder.search.cards), and only the ones rendered afresh need them."""
+    return queryset.select_related("venue")
+
+
+def fetch_card_details(items: list) -> None:
+    prefetch_related_objects(items, *card_details())
 
 
 def soonest_first(queryset: QuerySet) -> QuerySet:
@@ -110,15 +122,14 @@ class NearbyPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom, top = (number - 1) * self.per_page, min(number * self.per_page, self.count)
-        source = self.object_list
         if self.count > top:
             # With classes spread evenly, a circle holding ``top`` of ``count`` has radius share
             # sqrt(top / count); skip smaller circles. A capped count says nothing of how dense it
-            # is, so then every circle is tried, smallest first (each count stops at ``top`` rows).
+            # is, so then every circle is tried, smallest first. A circle's nearest ``top`` classes
+            # are the page's when it holds that many: one query both tries the circle and fetches.
             estimate = 0 if self.capped else 1.5 * math.sqrt(top / self.count)
             for share in (share for share in RADIUS_LADDER if share >= estimate):
-                smaller = self.build(self.radius_km * share)
-                if count_up_to(smaller, top) >= top:
-                    source = smaller
-                    break
-        return self._get_page(list(source[bottom:top]), number, self)
+                nearest = list(self.build(self.radius_km * share)[:top])
+                if len(nearest) >= top:
+                    return self._get_page(nearest[bottom:top], number, self)
+        return self._get_page(list(self.object_list[bottom:top]), number, self)

@@ -1,4 +1,4 @@
-"""Short plain-English descriptions of a class for result lists ("Tuesday and Thursday evenings", "£45 a term").
+"""Short plain-English descriptions of a class for result lists ("£45 a term", "Join any time").
 
 Money and dates are written the way the learner's language writes them (CLDR): through ``esolplus.cldr``'s
 template filters once they exist, otherwise through Babel here. Everything works from the class's own
@@ -7,27 +7,12 @@ columns and its prefetched sessions, so a page of results costs no extra queries
 
 from decimal import Decimal
 
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from esolplus import cldr
 from finder.models import ClassPage, ClassSession
-from finder.vocabularies import FeeUnit, TimeOfDay
-
-
-def days_and_parts(sessions) -> str:
-    """ "Tuesday and Thursday evenings"; days in week order, from the prefetched sessions."""
-    sessions = sorted(sessions, key=lambda s: (s.weekday, s.start_time))
-    if not sessions:
-        return ""
-    days = list(dict.fromkeys(ClassSession.Weekday(s.weekday).label for s in sessions))
-    parts = list(dict.fromkeys(TimeOfDay.of(s.start_time).value for s in sessions))
-    words = {"morning": _("mornings"), "afternoon": _("afternoons"), "evening": _("evenings")}
-    return _("%(days)s %(parts)s") % {
-        "days": get_text_list([str(d) for d in days], _("and")),
-        "parts": get_text_list([words[p] for p in parts], _("and")),
-    }
+from finder.vocabularies import FeeUnit
 
 
 def money(amount: Decimal) -> str:

@@ -1,4 +1,4 @@
-"""What the finder's views share: the error summary, finding a place, and distances for the results shown."""
+"""What the finder's views share: the error summary, finding a place, and distances and texts for the results shown."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from finder.geography.geocoding import PlaceNotFound, get_geocoder
 from finder.geography.models import District, Outcode, Postcode, Sector
 from finder.geography.postcodes import format_postcode
 from finder.search.queries import distance_km
-from finder.search.summaries import cost_text, days_and_parts, join_text, next_start_text, start_text
+from finder.search.summaries import cost_text, join_text, next_start_text, start_text
 
 KM_PER_MILE = 1.609344
 
@@ -90,13 +90,18 @@ def _unknown_postcode_outside_london(text: str) -> bool:
     return False
 
 
-def with_distances(items, origin, today=None):
-    """Geodesic distances and short texts, for just the page of results shown."""
-    today = today or timezone.localdate()
+def with_distances(items, origin):
+    """Geodesic distances, for just the page of results shown."""
     for item in items:
         item.distance_km = distance_km(origin, item)
         item.distance_miles = item.distance_km / KM_PER_MILE if item.distance_km is not None else None
-        item.when_text = days_and_parts(item.sessions.all())
+    return items
+
+
+def with_descriptions(items, today=None):
+    """The short texts a result card shows (cost, start, how to join), for cards that are being rendered."""
+    today = today or timezone.localdate()
+    for item in items:
         item.cost_text = cost_text(item)
         item.start_text = start_text(item, today)
         item.next_start_text = next_start_text(item, today)

@@ -18,6 +18,7 @@ from finder.search.forms import PlaceForm, SortOrder
 from finder.search.queries import (
     NearbyPaginator,
     attach_providers,
+    for_cards,
     for_display,
     from_home_classes,
     near_classes,
@@ -25,7 +26,7 @@ from finder.search.queries import (
 )
 from finder.search.results_map import map_context
 from finder.search.suggestions import Search, Suggestions, suggest
-from finder.search.view_helpers import error_summary, locate, with_distances
+from finder.search.view_helpers import error_summary, locate, with_descriptions, with_distances
 
 RESULTS_PER_PAGE = 10
 RESULTS_PER_PRINTED_PAGE = 50
@@ -58,16 +59,17 @@ def find_classes(request):
         elif not online:
             place_form.add_error("where", _("Enter a postcode or a place, like E1 6AN or Peckham."))
         per_page = RESULTS_PER_PRINTED_PAGE if print_view else RESULTS_PER_PAGE
+        display = for_display if print_view else for_cards  # cards fetch their details only when not cached
         paginator = None
         if online:
             filterset.queryset = from_home_classes(today, origin, radius)
-            paginator = Paginator(for_display(soonest_first(filterset.qs)), per_page)
+            paginator = Paginator(display(soonest_first(filterset.qs)), per_page)
         elif origin and place_form.cleaned_data["sort"] == SortOrder.SOONEST:
             filterset.queryset = near_classes(*origin, radius, today)
-            paginator = Paginator(for_display(soonest_first(filterset.qs)), per_page)
+            paginator = Paginator(display(soonest_first(filterset.qs)), per_page)
         elif origin:
             paginator = NearbyPaginator(
-                lambda km: for_display(filterset.filter_queryset(near_classes(*origin, km, today))), radius, per_page
+                lambda km: display(filterset.filter_queryset(near_classes(*origin, km, today))), radius, per_page
             )
         if paginator is not None:
             number = place_form.cleaned_data["page"] or 1
@@ -78,8 +80,10 @@ def find_classes(request):
             else:
                 page_obj = paginator.page(number)
                 items = attach_providers(list(page_obj.object_list))
-                page_obj.object_list = with_distances(items, origin, today)
-                if not print_view:
+                page_obj.object_list = with_distances(items, origin)
+                if print_view:
+                    with_descriptions(page_obj.object_list, today)
+                else:
                     attach_cards(page_obj.object_list, today)
                 search = Search(request.GET, origin, radius, today)
                 suggestions = suggest(search, filterset.form, paginator.count)
