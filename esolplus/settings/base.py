@@ -173,6 +173,8 @@ WAITING_LIST_TELL_AT_ONCE = int(os.environ.get("WAITING_LIST_TELL_AT_ONCE", "5")
 WAITING_LIST_HOLD_DAYS = int(os.environ.get("WAITING_LIST_HOLD_DAYS", "7"))
 WAITING_LIST_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_RETENTION_DAYS", "365"))
 WAITING_LIST_CLOSED_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_CLOSED_RETENTION_DAYS", "90"))
+# Assessment bookings and their results are forgotten this long after they last changed (and once the slot is past).
+ASSESSMENT_RETENTION_DAYS = int(os.environ.get("ASSESSMENT_RETENTION_DAYS", "365"))
 
 # The client's address, for rate limits and login throttling (esolplus.client_ip). TRUSTED_PROXY_COUNT is how many
 # reverse proxies in front of the app append to X-Forwarded-For (e.g. 1 for one nginx or load balancer). With the
@@ -216,6 +218,8 @@ SCHEDULED_TASKS = [
     ("evaluation.tasks.delete_expired_exports", "45 * * * *"),
     ("finder.waiting_services.tell_about_open_places", "*/15 * * * *"),
     ("finder.waiting_services.purge_old_entries", "50 2 * * *"),
+    ("finder.assessment_services.remind_tomorrow", "0 * * * *"),
+    ("finder.assessment_services.purge_old_bookings", "55 2 * * *"),
 ]
 
 # Login throttling first (django-axes), then the ordinary user/password check.

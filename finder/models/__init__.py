@@ -1,5 +1,6 @@
 from finder.geography.models import District, GeocodeCacheEntry, Outcode, Place, Postcode, Sector
 
+from .assessments import AssessmentBooking, AssessmentResult, AssessmentResultLookup, AssessmentSlot
 from .classes import ClassPage, ClassSession
 from .eligibility import EligibilityRules
 from .enquiries import EmployerEnquiry, Enquiry
@@ -10,6 +11,10 @@ from .waiting import WaitingListEntry
 from .workplace import WorkplaceOfferPage
 
 __all__ = [
+    "AssessmentBooking",
+    "AssessmentResult",
+    "AssessmentResultLookup",
+    "AssessmentSlot",
     "ClassPage",
     "ClassSession",
     "District",

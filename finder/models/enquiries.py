@@ -43,6 +43,15 @@ class Enquiry(HasReference, models.Model):
     referrer_phone = models.CharField(_("referrer's phone"), max_length=30, blank=True)
     referrer_email = models.EmailField(_("referrer's email"), blank=True)
     learner_agreed_to_referral = models.BooleanField(_("the learner agreed to be referred"), default=False)
+    # A placement: an assessor (or the hub) refers the learner to this class from their assessment result.
+    assessment = models.ForeignKey(
+        "finder.AssessmentResult",
+        verbose_name=_("from the assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="placements",
+    )
     # The enquiry form's one-time key (esolplus.concurrency): the same form sent twice is one enquiry, one email.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
 

@@ -129,6 +129,11 @@ class ProviderPage(OpenReferralIdentified, Page):
         limit_choices_to={"is_london_borough": True},
         related_name="providers",
     )
+    assessment_hub = models.BooleanField(
+        _("assessment hub"),
+        default=False,
+        help_text=_("Assesses learners for every provider in its boroughs, not only for its own classes."),
+    )
     accreditation_notes = models.TextField(_("accreditation"), blank=True)
     funding_notes = models.TextField(_("funding"), blank=True)
     staff_languages = ParentalManyToManyField(
@@ -153,6 +158,7 @@ class ProviderPage(OpenReferralIdentified, Page):
         ),
         FieldPanel("boroughs_served", widget=forms.CheckboxSelectMultiple),
         FieldPanel("staff_languages", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("assessment_hub"),
         FieldPanel("accreditation_notes"),
         FieldPanel("funding_notes"),
     ]
