@@ -21,11 +21,13 @@ def demo_user(username: str, *, groups: list[Group] = (), superuser: bool = Fals
 
 
 def load_all(stdout) -> list[Login]:
+    from devtools.demo_assessments import load_assessment_demo
     from devtools.demo_evaluation import load_demo_data
     from devtools.demo_finder import load_demo_content
 
     demo_user("admin", superuser=True, email="admin@example.org")
     logins: list[Login] = [("Site administrator", "admin", DEMO_PASSWORD)]
     logins += load_demo_content(stdout)
+    load_assessment_demo(stdout)
     logins += load_demo_data(stdout)
     return logins

@@ -18,6 +18,7 @@ from esolplus.concurrency import (
     SubmissionKeyFormMixin,
     VersionedFormMixin,
 )
+from finder.assessment_services import look_up_result
 from finder.models import District
 
 from .models import (
@@ -144,7 +145,44 @@ class ConsentForm(forms.Form):
 
 
 class EnrolForm(SubmissionKeyFormMixin, forms.Form):
+    """The enrolment, and the learner's assessment reference if they were assessed through the finder: with their
+    consent, its levels become the initial assessments (``evaluation.services.assessments_from_finder``)."""
+
     start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
+    assessment_reference = forms.CharField(
+        label=_("Assessment reference (if they have one)"),
+        required=False,
+        max_length=30,
+        help_text=_("From the learner's ESOL assessment. Their levels are added as the initial assessments."),
+    )
+    assessment_consent = forms.BooleanField(
+        label=_("The learner agrees that we see their assessment result"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("assessment_reference") and not data.get("assessment_consent"):
+            self.add_error("assessment_consent", _("Ask the learner first. Tick this only if they agree."))
+        return data
+
+    def enrolment(self) -> dict:
+        """What the enrolment itself is made from: the start date and the submission key."""
+        return {name: value for name, value in self.cleaned_data.items() if not name.startswith("assessment_")}
+
+    def assessment_result(self, provider, user):
+        """The shared result the reference finds (a recorded look-up); None without a reference. A reference that
+        finds nothing is an error on the form, so nobody is enrolled thinking their levels were carried over."""
+        reference = self.cleaned_data.get("assessment_reference")
+        if not reference:
+            return None
+        result = look_up_result(
+            reference, learner_consents=self.cleaned_data["assessment_consent"], provider=provider, user=user
+        )
+        if result is None:
+            self.add_error(
+                "assessment_reference", _("No shared assessment result has this reference. Check it with the learner.")
+            )
+        return result
 
 
 SEEN = re.compile(r"(\d+)\.(\d+)")

@@ -34,6 +34,7 @@ from .forms import (
     SurveyForm,
 )
 from .models import Attendance, Goal, SurveyInstrument
+from .services.assessments_from_finder import carry_over_assessment
 from .services.imports import import_assessments, import_registers
 
 staff_login_required = login_required(login_url="wagtailadmin_login")
@@ -118,16 +119,20 @@ def enrol_learner(request, cohort_id: int):
         "consent": ConsentForm(data, prefix="consent"),
         "enrol": EnrolForm(data, prefix="enrol", initial={"start_date": timezone.localdate()}),
     }
-    if request.method == "POST" and all(f.is_valid() for f in forms_.values()):
-        services.register_and_enrol(  # once, however often the form is sent
+    valid = request.method == "POST" and all(f.is_valid() for f in forms_.values())
+    result = forms_["enrol"].assessment_result(cohort.provider, request.user) if valid else None
+    if valid and forms_["enrol"].is_valid():
+        enrolment = services.register_and_enrol(  # once, however often the form is sent
             request.user,
             cohort,
             characteristics=forms_["learner"].cleaned_data,
             identity=forms_["identity"].cleaned_data,
             consent={**forms_["consent"].cleaned_data, "recorded_on": timezone.localdate()},
             enquiry=enquiry,
-            **forms_["enrol"].cleaned_data,
+            **forms_["enrol"].enrolment(),
         )
+        if enrolment is not None and result is not None:
+            carry_over_assessment(request.user, enrolment, result)
         messages.success(request, _("Learner added and enrolled."))
         return redirect("evaluation:cohort", cohort_id=cohort.id)
     return render(request, T + "enrol.html", {"cohort": cohort, "enquiry": enquiry, **forms_})

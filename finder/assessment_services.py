@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from esolplus import notifications
+from esolplus import cldr, notifications
 from esolplus.concurrency import create_once
 from esolplus.tasks import job
 from finder.models import AssessmentBooking, AssessmentResult, AssessmentResultLookup, AssessmentSlot, Enquiry
@@ -67,11 +67,13 @@ def manage_link(booking: AssessmentBooking) -> str:
 
 
 def slot_context(slot: AssessmentSlot) -> dict:
-    """What a message says about a slot: when, where (or "by phone") and who runs it."""
+    """What a message says about a slot: when, where (or "by phone") and who runs it.
+
+    The date is written out now, in the active language (CLDR), because a message's context is stored as JSON."""
     starts = timezone.localtime(slot.starts_at)
     return {
-        "date": starts.date(),
-        "time": starts.time(),
+        "date": cldr.format_date(starts.date(), length="full"),  # with the weekday, as the pages write it
+        "time": starts.strftime("%H:%M"),
         "by_phone": slot.mode == AssessmentSlot.Mode.PHONE,
         "venue": f"{slot.venue.name}, {slot.venue.address}, {slot.venue.postcode}" if slot.venue_id else "",
         "provider": slot.provider.title,
@@ -80,14 +82,15 @@ def slot_context(slot: AssessmentSlot) -> dict:
 
 def _message(booking: AssessmentBooking, template: str, key: str, **extra) -> None:
     """By text message when there is a phone number, by email when there is an address (both when both)."""
-    context = {
-        "name": booking.name,
-        "reference": booking.reference,
-        "manage_url": manage_link(booking),
-        **slot_context(booking.slot),
-        **extra,
-    }
     language = learner_language(booking)
+    with translation.override(language):
+        context = {
+            "name": booking.name,
+            "reference": booking.reference,
+            "manage_url": manage_link(booking),
+            **slot_context(booking.slot),
+            **extra,
+        }
     if booking.phone:
         notifications.send_sms(booking.phone, template, context, language, key=f"{key}:sms")
     if booking.email:

@@ -284,27 +284,44 @@ def same_phone(number: str) -> str:
 
 
 def records_about(*, email: str = "", phone: str = "") -> dict:
-    """Subject access for the finder: every enquiry, employer enquiry and waiting-list entry with this email address
-    or phone number, as JSON-ready data (``manage.py finder_subject_access``)."""
+    """Subject access for the finder: every enquiry, employer enquiry, waiting-list entry and assessment booking (with
+    its slot, its result's levels and who looked the result up) with this email address or phone number, as
+    JSON-ready data (``manage.py finder_subject_access``)."""
     from django.forms.models import model_to_dict
 
-    from finder.models import EmployerEnquiry, Enquiry
+    from finder.models import AssessmentBooking, AssessmentResult, EmployerEnquiry, Enquiry
 
     email, phone = email.strip().lower(), same_phone(phone)
 
-    def matching(model) -> list[dict]:
+    def as_data(row) -> dict:
+        return {name: (str(value) if value is not None else None) for name, value in model_to_dict(row).items()}
+
+    def matching(model, more=lambda row: {}) -> list[dict]:
         rows = model.objects.exclude(email="", phone="").order_by("pk")
         if email and not phone:
             rows = rows.filter(email__iexact=email)
         return [
-            {name: (str(value) if value is not None else None) for name, value in model_to_dict(row).items()}
-            | {"reference": row.reference}
+            as_data(row) | {"reference": row.reference} | more(row)
             for row in rows.iterator()
             if (email and row.email.lower() == email) or (phone and same_phone(row.phone) == phone)
         ]
+
+    def assessment(booking) -> dict:
+        result = AssessmentResult.objects.filter(booking=booking).first()
+        return {
+            "slot": str(booking.slot),
+            "provider": booking.slot.provider.title,
+            "result": None
+            if result is None
+            else as_data(result)
+            | {skill: str(level) for skill, level in result.levels()}
+            | {"recommended_classes": [page.title for page in result.recommended_classes.all()]}
+            | {"looked_up_by": [[str(look.provider), str(look.looked_up_at)] for look in result.lookups.all()]},
+        }
 
     return {
         "enquiries": matching(Enquiry),
         "employer_enquiries": matching(EmployerEnquiry),
         "waiting_list_entries": matching(WaitingListEntry),
+        "assessment_bookings": matching(AssessmentBooking, assessment),
     }

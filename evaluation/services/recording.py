@@ -32,6 +32,7 @@ from evaluation.models import (
 )
 from evaluation.pseudonyms import new_learner_pseudonym
 
+from .assessments_from_finder import carry_over_assessment
 from .audit import record_audit
 from .places import sync_class_enrolment
 
@@ -72,6 +73,8 @@ def enrol(
     if enquiry is not None:
         enquiry.status = enquiry.Status.ENROLLED
         enquiry.save(update_fields=["status", "updated_at"])
+    if enquiry is not None and enquiry.assessment_id:  # the levels the finder's assessment found, not re-keyed
+        carry_over_assessment(user, enrolment, enquiry.assessment)
     sync_class_enrolment(cohort)
     return enrolment
 

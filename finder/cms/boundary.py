@@ -7,8 +7,8 @@ so the site history report and the bulk-action confirmation page would show ever
 learners' enquiries. Here each of those screens asks the models' permission policies
 (``finder.cms.permissions.VenuePermissionPolicy``, ``finder.cms.enquiries.EnquiryPermissionPolicy``) which
 rows this user may see; coordinators see every provider's records. The workflow reports are scoped in
-``finder.cms.venues`` (venues are the only snippets with a workflow). ``finder.cms.admin_urls`` puts the reports
-here in front of Wagtail's own.
+``finder.cms.venues`` (for venues and assessment slots, the snippets with a workflow). ``finder.cms.admin_urls``
+puts the reports here in front of Wagtail's own.
 """
 
 import functools
@@ -35,9 +35,10 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction as SnippetDeleteBulkAction
 
 from esolplus.roles import is_coordinator
-from finder.models import EmployerEnquiry, Enquiry, Venue
+from finder.models import AssessmentSlot, EmployerEnquiry, Enquiry, Venue
 
-BOUNDED_MODELS = (Venue, Enquiry, EmployerEnquiry)  # snippets that belong to one provider
+BOUNDED_MODELS = (Venue, AssessmentSlot, Enquiry, EmployerEnquiry)  # snippets that belong to one provider
+WORKFLOW_SNIPPETS = (Venue, AssessmentSlot)  # of those, the ones whose changes go through the approval workflow
 ANY_ACTION = ("add", "change", "delete", "view", "publish")
 MAX_ID = 2**63 - 1  # the largest id the database holds
 

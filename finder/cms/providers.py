@@ -28,7 +28,7 @@ from wagtail.models import (
 
 from esolplus.models import HomePage
 from esolplus.roles import COORDINATORS_GROUP
-from finder.models import ProviderIndexPage, ProviderPage, Venue
+from finder.models import AssessmentSlot, ProviderIndexPage, ProviderPage, Venue
 
 WORKFLOW_NAME = "ESOL coordinator approval"
 TASK_NAME = "Coordinator checks the listing"
@@ -102,9 +102,10 @@ def ensure_coordination() -> Coordination:
     task.groups.add(coordinators)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
-    WorkflowContentType.objects.update_or_create(
-        content_type=ContentType.objects.get_for_model(Venue), defaults={"workflow": workflow}
-    )
+    for model in (Venue, AssessmentSlot):  # snippets whose changes wait for a coordinator, as pages do
+        WorkflowContentType.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(model), defaults={"workflow": workflow}
+        )
     return Coordination(index=index, coordinators=coordinators, workflow=workflow)
 
 

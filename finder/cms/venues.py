@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from finder.cms.boundary import valid_ids
+from finder.cms.boundary import WORKFLOW_SNIPPETS, valid_ids, visible_instances
 from finder.cms.permissions import VenuePermissionPolicy
 from finder.models import Venue
 
@@ -92,23 +92,27 @@ class VenueViewSet(SnippetViewSet):
 register_snippet(VenueViewSet)
 
 
-def others_venues(user, prefix: str = "") -> Q:
-    """Workflow states (task states, with ``prefix="workflow_state__"``) of venues ``user`` may not see.
+def others_snippets(user, prefix: str = "") -> Q:
+    """Workflow states (task states, with ``prefix="workflow_state__"``) of venues and assessment slots ``user`` may
+    not see.
 
-    Wagtail's workflow reports list every snippet of a model the user may change; venues are scoped
-    further, by provider.
+    Wagtail's workflow reports list every snippet of a model the user may change; these are scoped further, by
+    provider (``finder.cms.boundary.WORKFLOW_SNIPPETS``).
     """
-    own = own_venues(user).annotate(key=Cast("pk", CharField())).values("key")
-    return Q(**{f"{prefix}base_content_type": ContentType.objects.get_for_model(Venue)}) & ~Q(
-        **{f"{prefix}object_id__in": own}
-    )
+    hidden = Q(pk__in=[])
+    for model in WORKFLOW_SNIPPETS:
+        own = visible_instances(user, model).annotate(key=Cast("pk", CharField())).values("key")
+        hidden |= Q(**{f"{prefix}base_content_type": ContentType.objects.get_for_model(model)}) & ~Q(
+            **{f"{prefix}object_id__in": own}
+        )
+    return hidden
 
 
 class WorkflowReport(WorkflowView):
     def get_queryset(self):
-        return super().get_queryset().exclude(others_venues(self.request.user))
+        return super().get_queryset().exclude(others_snippets(self.request.user))
 
 
 class WorkflowTasksReport(WorkflowTasksView):
     def get_queryset(self):
-        return super().get_queryset().exclude(others_venues(self.request.user, "workflow_state__"))
+        return super().get_queryset().exclude(others_snippets(self.request.user, "workflow_state__"))

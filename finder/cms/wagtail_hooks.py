@@ -8,7 +8,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-import finder.cms.waiting_admin  # noqa: F401  (the waiting lists screen registers its own hooks)
+# These modules register their own hooks: assessment slots, bookings and results; the coordinators' assessment
+# figures; the waiting lists screen.
+import finder.cms.assessment_admin
+import finder.cms.assessment_report
+import finder.cms.waiting_admin  # noqa: F401
 from esolplus.roles import is_coordinator
 from finder.cms import admin_views, boundary, eligibility_admin  # noqa: F401  (eligibility_admin: the rules snippet)
 from finder.cms.permissions import editable_providers
