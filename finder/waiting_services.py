@@ -283,34 +283,48 @@ def same_phone(number: str) -> str:
     return "0" + digits[2:] if digits.startswith("44") else digits
 
 
+def _held_about(model, email: str, phone: str) -> list:
+    """The rows of ``model`` (with ``email`` and ``phone`` fields) about this email address or phone number."""
+    email, phone = email.strip().lower(), same_phone(phone)
+    if not email and not phone:
+        return []
+    rows = model.objects.exclude(email="", phone="").order_by("pk")
+    if email and not phone:
+        rows = rows.filter(email__iexact=email)
+    return [
+        row
+        for row in rows.iterator()
+        if (email and row.email.lower() == email) or (phone and same_phone(row.phone) == phone)
+    ]
+
+
+def _finder_personal_models() -> tuple:
+    from finder.models import AssessmentBooking, EmployerEnquiry, Enquiry
+
+    return Enquiry, EmployerEnquiry, WaitingListEntry, AssessmentBooking
+
+
 def records_about(*, email: str = "", phone: str = "") -> dict:
     """Subject access for the finder: every enquiry, employer enquiry, waiting-list entry and assessment booking (with
     its slot, its result's levels and who looked the result up) with this email address or phone number, as
     JSON-ready data (``manage.py finder_subject_access``)."""
     from django.forms.models import model_to_dict
 
-    from finder.models import AssessmentBooking, AssessmentResult, EmployerEnquiry, Enquiry
+    from finder.models import AssessmentResult
 
-    email, phone = email.strip().lower(), same_phone(phone)
+    enquiry, employer_enquiry, waiting, booking = _finder_personal_models()
 
     def as_data(row) -> dict:
         return {name: (str(value) if value is not None else None) for name, value in model_to_dict(row).items()}
 
     def matching(model, more=lambda row: {}) -> list[dict]:
-        rows = model.objects.exclude(email="", phone="").order_by("pk")
-        if email and not phone:
-            rows = rows.filter(email__iexact=email)
-        return [
-            as_data(row) | {"reference": row.reference} | more(row)
-            for row in rows.iterator()
-            if (email and row.email.lower() == email) or (phone and same_phone(row.phone) == phone)
-        ]
+        return [as_data(row) | {"reference": row.reference} | more(row) for row in _held_about(model, email, phone)]
 
-    def assessment(booking) -> dict:
-        result = AssessmentResult.objects.filter(booking=booking).first()
+    def assessment(row) -> dict:
+        result = AssessmentResult.objects.filter(booking=row).first()
         return {
-            "slot": str(booking.slot),
-            "provider": booking.slot.provider.title,
+            "slot": str(row.slot),
+            "provider": row.slot.provider.title,
             "result": None
             if result is None
             else as_data(result)
@@ -320,8 +334,29 @@ def records_about(*, email: str = "", phone: str = "") -> dict:
         }
 
     return {
-        "enquiries": matching(Enquiry),
-        "employer_enquiries": matching(EmployerEnquiry),
-        "waiting_list_entries": matching(WaitingListEntry),
-        "assessment_bookings": matching(AssessmentBooking, assessment),
+        "enquiries": matching(enquiry),
+        "employer_enquiries": matching(employer_enquiry),
+        "waiting_list_entries": matching(waiting),
+        "assessment_bookings": matching(booking, assessment),
     }
+
+
+@transaction.atomic
+def erase_records_about(*, email: str = "", phone: str = "") -> dict[str, int]:
+    """Erasure for the finder: delete everything ``records_about`` finds (``manage.py finder_erase``).
+
+    An upcoming assessment booking gives its place back first (without a message: the person asked to be
+    forgotten); results and their look-ups go with their booking; referrals made from a result are enquiries
+    with the same contact details, so they go too. Returns how many of each were deleted.
+    """
+    from finder import assessment_services
+
+    erased = {}
+    for model in _finder_personal_models():
+        rows = _held_about(model, email, phone)
+        for row in rows:
+            if getattr(row, "is_active", False):
+                assessment_services.cancel(row, tell_learner=False)
+        _total, by_model = model.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        erased[model._meta.model_name] = by_model.get(model._meta.label, 0)
+    return erased

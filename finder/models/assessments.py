@@ -107,9 +107,11 @@ class AssessmentSlot(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
         return max(self.places - self.booked, 0)
 
     def with_content_json(self, content):
-        """A revision published later must not bring back the number of bookings it was saved with."""
+        """A revision published later must not bring back the number of bookings it was saved with, nor leave
+        fewer places than learners booked while it waited for approval (they keep their places)."""
         slot = super().with_content_json(content)
         slot.booked = self.booked
+        slot.places = max(slot.places, self.booked)
         return slot
 
 

@@ -1,13 +1,12 @@
 """Class pages: one class a learner can join, with its weekly sessions."""
 
 import datetime
-import math
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -25,8 +24,7 @@ from .fields import ChoiceListField
 from .identifiers import OpenReferralIdentified
 from .providers import RICH_TEXT_FEATURES, ProviderListing, ProviderListingQuerySet
 from .reference import Language, Level, TargetGroup
-
-KM_PER_DEGREE_LATITUDE = 111.32
+from .venues import within_km
 
 
 class ClassPageQuerySet(ProviderListingQuerySet):
@@ -42,26 +40,9 @@ class ClassPageQuerySet(ProviderListingQuerySet):
         )
 
     def near(self, latitude: float, longitude: float, radius_km: float):
-        """Classes at venues within ``radius_km``, nearest first, worked out in the database.
-
-        A bounding box on the indexed venue coordinates narrows the rows; an equirectangular
-        distance (exact enough at city scale, and plain arithmetic on every database) then
-        filters and orders them. ``distance_sq_km`` is the squared distance in km².
-        """
-        lat_delta = radius_km / KM_PER_DEGREE_LATITUDE
-        cos_lat = math.cos(math.radians(latitude))
-        lon_delta = radius_km / (KM_PER_DEGREE_LATITUDE * max(cos_lat, 0.01))
-        d_lat = (F("venue__latitude") - latitude) * KM_PER_DEGREE_LATITUDE
-        d_lon = (F("venue__longitude") - longitude) * (KM_PER_DEGREE_LATITUDE * cos_lat)
-        return (
-            self.filter(
-                venue__latitude__range=(latitude - lat_delta, latitude + lat_delta),
-                venue__longitude__range=(longitude - lon_delta, longitude + lon_delta),
-            )
-            .annotate(distance_sq_km=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=models.FloatField()))
-            .filter(distance_sq_km__lte=radius_km * radius_km)
-            .order_by("distance_sq_km", "pk")
-        )
+        """Classes at venues within ``radius_km``, nearest first, worked out in the database
+        (``venues.within_km``; ``distance_sq_km`` is the squared distance in km²)."""
+        return within_km(self, latitude, longitude, radius_km).order_by("distance_sq_km", "pk")
 
     def free(self, eligible: bool = False):
         """Classes a learner asking for free classes is shown: free for everyone, and also "free if eligible"

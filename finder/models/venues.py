@@ -1,6 +1,9 @@
+import math
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ExpressionWrapper, F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
@@ -12,6 +15,32 @@ from finder.geography.postcodes import format_postcode
 
 from .fields import ChoiceListField
 from .identifiers import OpenReferralIdentified
+
+KM_PER_DEGREE_LATITUDE = 111.32
+
+
+def within_km(queryset: QuerySet, latitude: float, longitude: float, radius_km: float, venue: str = "venue"):
+    """Rows of ``queryset`` whose venue (the relation named ``venue``) is within ``radius_km``, annotated with
+    ``distance_sq_km``, the squared distance in km²: the one definition of "near" for classes and assessments.
+
+    A bounding box on the indexed venue coordinates narrows the rows; an equirectangular distance (exact enough
+    at city scale, and plain arithmetic on every database) then filters them.
+    """
+    cos_lat = math.cos(math.radians(latitude))
+    lat_delta = radius_km / KM_PER_DEGREE_LATITUDE
+    lon_delta = radius_km / (KM_PER_DEGREE_LATITUDE * max(cos_lat, 0.01))
+    d_lat = (F(f"{venue}__latitude") - latitude) * KM_PER_DEGREE_LATITUDE
+    d_lon = (F(f"{venue}__longitude") - longitude) * (KM_PER_DEGREE_LATITUDE * cos_lat)
+    return (
+        queryset.filter(
+            **{
+                f"{venue}__latitude__range": (latitude - lat_delta, latitude + lat_delta),
+                f"{venue}__longitude__range": (longitude - lon_delta, longitude + lon_delta),
+            }
+        )
+        .annotate(distance_sq_km=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=models.FloatField()))
+        .filter(distance_sq_km__lte=radius_km * radius_km)
+    )
 
 
 class Venue(

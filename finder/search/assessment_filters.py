@@ -4,16 +4,13 @@ Every filter narrows the query in the database; unknown values become form error
 the slot's London date and time (Django converts ``starts_at`` to the current time zone in these lookups).
 """
 
-import math
-
 import django_filters
 from django import forms
-from django.db import models
-from django.db.models import ExpressionWrapper, F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from finder.models import AssessmentSlot, Language
-from finder.models.classes import KM_PER_DEGREE_LATITUDE
+from finder.models.venues import within_km
 from finder.vocabularies import TimeOfDay, Weekday
 
 Mode = AssessmentSlot.Mode
@@ -81,21 +78,9 @@ class AssessmentSlotFilter(django_filters.FilterSet):
 
 
 def near_or_by_phone(queryset, origin: tuple[float, float], radius_km: float):
-    """Slots at a venue within ``radius_km`` of ``origin``, and every slot by phone (a phone call suits anyone).
-
-    A bounding box on the venue's coordinates, then the equirectangular distance, as ``ClassPageQuerySet.near``.
-    """
-    latitude, longitude = origin
-    cos_lat = math.cos(math.radians(latitude))
-    lat_delta = radius_km / KM_PER_DEGREE_LATITUDE
-    lon_delta = radius_km / (KM_PER_DEGREE_LATITUDE * max(cos_lat, 0.01))
-    d_lat = (F("venue__latitude") - latitude) * KM_PER_DEGREE_LATITUDE
-    d_lon = (F("venue__longitude") - longitude) * (KM_PER_DEGREE_LATITUDE * cos_lat)
-    near = queryset.filter(
-        venue__latitude__range=(latitude - lat_delta, latitude + lat_delta),
-        venue__longitude__range=(longitude - lon_delta, longitude + lon_delta),
-    ).annotate(distance_sq_km=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=models.FloatField()))
-    within = near.filter(distance_sq_km__lte=radius_km * radius_km).values("pk")
+    """Slots at a venue within ``radius_km`` of ``origin`` (``within_km``, as for classes), and every slot by phone
+    (a phone call suits anyone)."""
+    within = within_km(queryset, *origin, radius_km).values("pk")
     return queryset.filter(Q(mode=Mode.PHONE) | Q(pk__in=within))
 
 

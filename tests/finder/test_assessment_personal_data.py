@@ -94,3 +94,35 @@ def test_the_purge_forgets_old_bookings_and_their_results_and_keeps_recent_and_u
     placement = Enquiry.objects.get(pk=placement.pk)  # the class's enquiry stays, without the link
     assert placement.assessment_id is None
     assert "finder.assessment_services.purge_old_bookings" in dict(settings.SCHEDULED_TASKS)
+
+
+def test_erasure_forgets_every_record_about_the_person_and_gives_back_their_place(slots, capsys):
+    from devtools.assessment_factories import booking_for
+
+    upcoming = slots["upcoming"]
+    mine = booking_for(upcoming, name="Amina", phone="07700 900555", email="")
+    past = booking(slots["past"], status="attended")
+    with_result(past, speaking="entry-1")
+    someone_else = booking_for(upcoming, name="Someone else", phone="07700 900666", email="")
+    upcoming.refresh_from_db()
+    assert upcoming.booked == 2
+
+    call_command("finder_erase", phone="+44 7700 900555")  # without --yes: a list, nothing deleted
+    assert json.loads(capsys.readouterr().out) == {
+        "would_delete": {"enquiries": 0, "employer_enquiries": 0, "waiting_list_entries": 0, "assessment_bookings": 2}
+    }
+    assert AssessmentBooking.objects.count() == 3
+
+    call_command("finder_erase", phone="+44 7700 900555", yes=True)
+    assert json.loads(capsys.readouterr().out)["deleted"]["assessmentbooking"] == 2
+    assert list(AssessmentBooking.objects.values_list("pk", flat=True)) == [someone_else.pk]
+    assert not AssessmentResult.objects.exists()
+    assert not AssessmentBooking.objects.filter(pk=mine.pk).exists()
+    upcoming.refresh_from_db()
+    assert upcoming.booked == 1  # the erased person's place is free again
+    assert records_about(phone="07700 900555") == {
+        "enquiries": [],
+        "employer_enquiries": [],
+        "waiting_list_entries": [],
+        "assessment_bookings": [],
+    }

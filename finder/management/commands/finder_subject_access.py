@@ -8,7 +8,10 @@ from finder.waiting_services import records_about
 
 
 class Command(BaseCommand):
-    help = "Print the enquiries and waiting-list entries held for an email address and/or phone number, as JSON."
+    help = (
+        "Print the enquiries, waiting-list entries and assessment bookings (with results) held for an email address"
+        " and/or phone number, as JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--email", default="")
