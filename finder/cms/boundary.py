@@ -122,6 +122,12 @@ class VisibleSnippetsOnly:
 class BoundedSnippetDeleteBulkAction(VisibleSnippetsOnly, SnippetDeleteBulkAction):
     models = list(BOUNDED_MODELS)
 
+    def check_perm(self, obj):
+        """A booked assessment slot is listed as one that cannot be deleted: its bookings refer to it."""
+        if isinstance(obj, AssessmentSlot) and obj.bookings.exists():
+            return False
+        return super().check_perm(obj)
+
 
 class ExplorablePagesOnly:
     """A bulk action on pages finds only pages the user may explore; Wagtail would list other providers'

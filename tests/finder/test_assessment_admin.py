@@ -395,3 +395,18 @@ def test_a_coordinators_weekly_pattern_by_phone_is_published(client, world):
     assert response.status_code == 302
     slots = AssessmentSlot.objects.filter(places=5)
     assert slots.count() == 2 and all(slot.live and slot.venue is None for slot in slots)
+
+
+def test_bulk_delete_keeps_a_booked_slot_and_never_names_another_providers(client, world):
+    as_user(client, world["alpha"]["editor"])
+    free = slot_for(world["alpha"]["provider"], world["alpha"]["venue"], places=2)
+    others = slot_for(world["beta"]["provider"], world["beta"]["venue"], places=2)
+    url = reverse("wagtail_bulk_action", args=["finder", "assessmentslot", "delete"])
+    assert client.get(url, {"id": [others.pk]}).status_code == 404
+
+    response = client.post(url + f"?id={world['slot'].pk}&id={free.pk}")
+
+    assert response.status_code in (200, 302)
+    assert AssessmentSlot.objects.filter(pk=world["slot"].pk).exists()  # booked: kept, no server error
+    assert not AssessmentSlot.objects.filter(pk=free.pk).exists()
+    assert AssessmentSlot.objects.filter(pk=others.pk).exists()
