@@ -13,6 +13,8 @@ from pathlib import Path
 from django.db import connection
 from django.db.models import Count
 
+from esolplus import safe_cells
+
 from .indicators import Period, indicator_rows
 from .models import (
     AgeBand,
@@ -125,6 +127,17 @@ AGGREGATE_CODEBOOK = [
 ]
 
 
+# The codebook's last row: how text that a spreadsheet would take for a formula is written (esolplus.safe_cells).
+FORMULA_NOTE = (
+    "*",
+    "*",
+    "A text cell starting with = + - @, a tab or a carriage return (and not a number) has a leading apostrophe in "
+    "CSV files, so spreadsheets keep it as text; XLSX files store it as text unchanged.",
+    "note",
+    "",
+)
+
+
 class TableWriter:
     """Writes one table to CSV or (write-only, constant memory) XLSX."""
 
@@ -142,13 +155,14 @@ class TableWriter:
             self.writer.writerow(header)
 
     def write(self, rows: Iterable[Iterable]) -> None:
+        """Text that a spreadsheet would run as a formula stays text (``esolplus.safe_cells``)."""
         if self.fmt == "xlsx":
             for row in rows:
-                self.sheet.append(list(row))
+                self.sheet.append(safe_cells.xlsx_row(self.sheet, row))
                 self.rows += 1
         else:
             for row in rows:
-                self.writer.writerow(row)
+                self.writer.writerow(safe_cells.csv_row(row))
                 self.rows += 1
 
     def close(self) -> None:
@@ -368,6 +382,7 @@ def export_pilot(
     book.write(
         _codebook_rows(pilot, codebook) if level == "record" else ((t, *c) for t, cs in codebook.items() for c in cs)
     )
+    book.write([FORMULA_NOTE])
     book.close()
     written["codebook"] = book
     filters = {"period": str(period) if period else "all", "today": today.isoformat(), "tables": sorted(written)}

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from esolplus import safe_cells
+
 from . import access, export_views, services
 from .charts import attendance_by_week, level_bars
 from .exports import export_pilot
@@ -191,5 +193,5 @@ def results_csv(request, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{pilot.slug}-results.csv"'
     writer = csv.DictWriter(response, fieldnames=list(rows[0]) if rows else ["indicator"])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: safe_cells.csv_cell(value) for name, value in row.items()} for row in rows)
     return response

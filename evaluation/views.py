@@ -122,19 +122,23 @@ def enrol_learner(request, cohort_id: int):
     valid = request.method == "POST" and all(f.is_valid() for f in forms_.values())
     result = forms_["enrol"].assessment_result(cohort.provider, request.user) if valid else None
     if valid and forms_["enrol"].is_valid():
-        enrolment = services.register_and_enrol(  # once, however often the form is sent
-            request.user,
-            cohort,
-            characteristics=forms_["learner"].cleaned_data,
-            identity=forms_["identity"].cleaned_data,
-            consent={**forms_["consent"].cleaned_data, "recorded_on": timezone.localdate()},
-            enquiry=enquiry,
-            **forms_["enrol"].enrolment(),
-        )
-        if enrolment is not None and result is not None:
-            carry_over_assessment(request.user, enrolment, result)
-        messages.success(request, _("Learner added and enrolled."))
-        return redirect("evaluation:cohort", cohort_id=cohort.id)
+        try:
+            enrolment = services.register_and_enrol(  # once, however often the form is sent
+                request.user,
+                cohort,
+                characteristics=forms_["learner"].cleaned_data,
+                identity=forms_["identity"].cleaned_data,
+                consent={**forms_["consent"].cleaned_data, "recorded_on": timezone.localdate()},
+                enquiry=enquiry,
+                **forms_["enrol"].enrolment(),
+            )
+        except services.CannotEnrol as refusal:
+            forms_["identity"].add_error(refusal.field, refusal.message)
+        else:
+            if enrolment is not None and result is not None:
+                carry_over_assessment(request.user, enrolment, result)
+            messages.success(request, _("Learner added and enrolled."))
+            return redirect("evaluation:cohort", cohort_id=cohort.id)
     return render(request, T + "enrol.html", {"cohort": cohort, "enquiry": enquiry, **forms_})
 
 

@@ -3,6 +3,7 @@
 from .audit import record_audit
 from .gdpr import erase_learner, purge_expired_identities, subject_access
 from .recording import (
+    CannotEnrol,
     add_goal,
     end_enrolment,
     enrol,
@@ -17,6 +18,7 @@ from .recording import (
 )
 
 __all__ = [
+    "CannotEnrol",
     "add_goal",
     "end_enrolment",
     "enrol",

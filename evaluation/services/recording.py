@@ -10,6 +10,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from esolplus.concurrency import StaleVersion, claim_version, create_once
 from evaluation.models import (
@@ -79,6 +80,20 @@ def enrol(
     return enrolment
 
 
+class CannotEnrol(Exception):
+    """Why this learner cannot be enrolled here, in words for the enrolment form (on the ``field`` it is about)."""
+
+    def __init__(self, message: str, field: str = "uln"):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def returning_learner(uln: str) -> Learner | None:
+    """The learner already registered with this Unique Learner Number, if any: one learner, many enrolments (the
+    ULN gives the same pseudonym every time, so a returning learner is counted once)."""
+    return Learner.objects.filter(pseudonym=new_learner_pseudonym(uln)).first() if uln else None
+
+
 def register_and_enrol(
     user,
     cohort: Cohort,
@@ -90,12 +105,33 @@ def register_and_enrol(
     enquiry=None,
     submission_key: uuid.UUID | None = None,
 ) -> Enrolment | None:
-    """A new learner enrolled on the cohort, all or nothing; the same form sent twice enrols them once."""
+    """A new learner enrolled on the cohort, all or nothing; the same form sent twice enrols them once.
+
+    A learner who returns with the same ULN to this provider is enrolled again as the same learner (their identity
+    and consent as first recorded). ``CannotEnrol`` when the ULN is another provider's learner (whose identity this
+    provider may not see) or the learner is already on the cohort: nothing is written.
+    """
 
     def create():
-        learner = register_learner(
-            user, cohort.provider, characteristics=characteristics, identity=identity, consent=consent, enquiry=enquiry
-        )
+        learner = returning_learner(identity.get("uln", ""))
+        if learner is not None and learner.provider_id != cohort.provider.pk:
+            raise CannotEnrol(
+                _(
+                    "A learner with this Unique Learner Number is registered by another provider. "
+                    "Ask an ESOL coordinator to help."
+                )
+            )
+        if learner is not None and learner.enrolments.filter(cohort=cohort).exists():
+            raise CannotEnrol(_("This learner is already enrolled on this cohort."))
+        if learner is None:
+            learner = register_learner(
+                user,
+                cohort.provider,
+                characteristics=characteristics,
+                identity=identity,
+                consent=consent,
+                enquiry=enquiry,
+            )
         return enrol(user, learner, cohort, start_date, enquiry=enquiry, submission_key=submission_key)
 
     with transaction.atomic():

@@ -23,6 +23,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
 from esolplus.roles import is_coordinator
+from esolplus.safe_cells import FormulaSafeExportMixin
 from finder.cms import class_import
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import confirm_listing_still_correct, setup_provider
@@ -59,7 +60,7 @@ def still_correct(request, page_id: int):
     )
 
 
-class StaleListingsReport(ReportView):
+class StaleListingsReport(FormulaSafeExportMixin, ReportView):
     """Live classes and workplace offers nobody has confirmed for 90 days, with their provider."""
 
     page_title = gettext_lazy("Listings not checked for 90 days")

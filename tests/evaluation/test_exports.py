@@ -289,3 +289,18 @@ def test_the_record_level_page_asks_before_preparing(client, small_pilot, evalua
     assert page.status_code == 200 and "Prepare the file" in page.text and 'value="xlsx"' in page.text
     assert client.get(url + "?level=record&format=pdf").status_code == 404
     assert _ask(client, small_pilot, "pdf").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_staff_text_that_looks_like_a_formula_stays_text_in_exports(small_pilot, tmp_path, fmt):
+    cohort = small_pilot.cohorts.get()
+    cohort.name = '=HYPERLINK("http://evil.example","Open")'
+    cohort.save()
+    export_pilot(small_pilot, tmp_path, recipient="team-a", fmt=fmt, today=TODAY)
+    if fmt == "csv":
+        assert {row["cohort"] for row in read(tmp_path / "enrolments.csv")} == {"'" + cohort.name}
+        assert read(tmp_path / "codebook.csv")[-1]["type"] == "note"  # the codebook says how
+    else:
+        sheet = load_workbook(tmp_path / "enrolments.xlsx").active
+        cells = [row[2] for row in sheet.iter_rows(min_row=2)]
+        assert {(cell.value, cell.data_type) for cell in cells} == {(cohort.name, "s")}

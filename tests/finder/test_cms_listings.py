@@ -1,6 +1,8 @@
 """Keeping listings true: automatic expiry, the stale listings report and "still correct"."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -91,6 +93,17 @@ def test_report_can_be_downloaded_as_csv(client, listings, on_today):
     response = client.get(reverse("finder_stale_listings") + "?export=csv")
     body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     assert "Stale class" in body and "Alpha Adult Learning" in body
+
+
+def test_a_class_title_that_looks_like_a_formula_stays_text_in_the_csv(client, listings, on_today):
+    _a, _b, stale_class, *_ = listings
+    ClassPage.objects.filter(pk=stale_class.pk).update(title='=HYPERLINK("http://evil.example","Open")')
+    coordinator("coord")
+    client.login(username="coord", password="pw")
+    response = client.get(reverse("finder_stale_listings") + "?export=csv")
+    body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert [row[0] for row in rows if "HYPERLINK" in row[0]] == ['\'=HYPERLINK("http://evil.example","Open")']
 
 
 def test_still_correct_stamps_todays_date(client, listings, on_today):
