@@ -24,8 +24,9 @@ from .learning import (
     ProgressionOutcome,
     WithdrawalReason,
 )
-from .pilots import Cohort, Pilot, PilotEvaluator, Session, StaffAssignment
+from .pilots import Cohort, Pilot, PilotEvaluator, ResearchBasis, Session, StaffAssignment
 from .records import AuditEntry, ExportRecord
+from .releases import ResultsRelease
 from .surveys import SurveyAnswer, SurveyInstrument, SurveyItem, SurveyResponse
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "PilotEvaluator",
     "PilotExport",
     "ProgressionOutcome",
+    "ResearchBasis",
+    "ResultsRelease",
     "Session",
     "Skill",
     "StaffAssignment",

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from finder.vocabularies import PILOT_STRANDS
 
 
+class ResearchBasis(models.TextChoices):
+    """Whose records a pilot's research exports and analysis may use (stated per pilot, in its privacy notice)."""
+
+    CONSENT = "consent", _("Only learners who agreed to take part in research")
+    PUBLIC_TASK = "public_task", _("All learners (public task); learners who object are left out")
+
+
 class Pilot(models.Model):
     """One ESOL Plus pilot being evaluated, with its disclosure and retention rules."""
 
@@ -22,6 +29,9 @@ class Pilot(models.Model):
         _("smallest count that may be published"), default=10, validators=[MinValueValidator(2)]
     )
     retention_until = models.DateField(_("delete identity data after"))
+    research_basis = models.CharField(
+        _("research uses the records of"), max_length=20, choices=ResearchBasis.choices, default=ResearchBasis.CONSENT
+    )
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
     evaluators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="PilotEvaluator", related_name="evaluated_pilots", blank=True
@@ -84,6 +94,8 @@ class Cohort(models.Model):
     end_date = models.DateField(_("ends"))
     planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"))
     planned_hours = models.DecimalField(_("planned hours"), max_digits=6, decimal_places=1)
+    # Some funders pay by guided learning hours, so the register asks for minutes attended (late arrivals).
+    records_minutes = models.BooleanField(_("register records minutes attended"), default=False)
 
     class Meta:
         ordering = ["start_date", "name"]
