@@ -30,4 +30,16 @@ def load_all(stdout) -> list[Login]:
     logins += load_demo_content(stdout)
     load_assessment_demo(stdout)
     logins += load_demo_data(stdout)
+    publish_demo_results(stdout)
     return logins
+
+
+def publish_demo_results(stdout) -> None:
+    """The first demo pilot's results are public, as version 1 (kept as they are on later loads)."""
+    from evaluation.models import Pilot
+    from evaluation.services.releases import publish_release
+
+    pilot = Pilot.objects.order_by("start_date", "name").first()
+    if pilot and not pilot.releases.exists():
+        release = publish_release(pilot, None, based_on=0)
+        stdout.write(f"Published the results of {pilot.name} (version {release.version}).")

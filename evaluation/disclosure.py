@@ -7,6 +7,10 @@ Tables are modelled as graphs: each cell is an edge and each "these add up to th
 row, a column or a one-dimensional table's total). A hidden cell can be worked out exactly when its edge is a
 bridge of the graph of hidden cells (it lies on no cycle of hidden cells), so secondary suppression adds
 hidden cells until no hidden edge is a bridge. Published counts are then rounded to the nearest 5.
+
+A reader who knows the rules can narrow a rounded count to the values that round to it and are not small
+enough to be hidden: with a threshold of 12, a published 10 could only be 12. Such a count is hidden as if it
+were small (``is_primary``), so every published count stands for at least two possible exact values.
 """
 
 from collections import defaultdict
@@ -14,6 +18,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 SUPPRESSED = "[c]"
+ROUNDING_BASE = 5
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,17 @@ def round_to_5(value: int) -> int:
     return 5 * ((value + 2) // 5) if value >= 0 else -round_to_5(-value)
 
 
+def window(shown: int, threshold: int) -> list[int]:
+    """The exact counts a reader can infer from a published rounded count: they round to it and are not small."""
+    half = ROUNDING_BASE // 2
+    return [v for v in range(max(shown - half, 0), shown + half + 1) if v == 0 or v >= threshold]
+
+
 def is_primary(value: int, threshold: int) -> bool:
-    return 0 < value < threshold
+    """A count to hide: small (1 to threshold−1), or one whose rounded value would give it away exactly."""
+    if 0 < value < threshold:
+        return True
+    return value > 0 and len(window(round_to_5(value), threshold)) < 2
 
 
 def _connected(edges: list[Cell], start, goal, skip: Hashable) -> bool:
@@ -105,3 +119,37 @@ def one_way_cells(groups: dict[Hashable, int], total_key: Hashable, total: int) 
     cells = [Cell(key=k, value=v, ends=("parts", "whole")) for k, v in groups.items()]
     cells.append(Cell(key=total_key, value=total, ends=("parts", "whole")))
     return cells
+
+
+def pinned_by_sums(values: dict, hidden: set, equations: list[tuple[list, Hashable]], threshold: int) -> set:
+    """Counts a reader can work out exactly from rounded counts and the sums they make.
+
+    Each published count could be any value in its ``window``; a hidden one anything from 0. Rounding alone
+    is not enough when parts and their total are all rounded the same way (every provider 2 over, the pilot 2
+    under): the sums then leave one possible value. Bounds are tightened over ``equations`` (parts that add up
+    to a total) until nothing changes; a count whose bounds meet is pinned. Published zeros are true zeros.
+    """
+    big = sum(values.values()) + 1
+    low, high = {}, {}
+    for key, value in values.items():
+        if key in hidden:
+            low[key], high[key] = 0, big
+        else:
+            shown = window(round_to_5(value), threshold)
+            low[key], high[key] = min(shown), max(shown)
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in equations:
+            sum_low, sum_high = sum(low[p] for p in parts), sum(high[p] for p in parts)
+            bounds = {total: (max(low[total], sum_low), min(high[total], sum_high))}
+            for p in parts:
+                bounds[p] = (
+                    max(low[p], low[total] - (sum_high - high[p])),
+                    min(high[p], high[total] - (sum_low - low[p])),
+                )
+            for key, (lo, hi) in bounds.items():
+                if (lo, hi) != (low[key], high[key]):
+                    low[key], high[key] = lo, hi
+                    changed = True
+    return {key for key in values if low[key] == high[key] and not (values[key] == 0 and key not in hidden)}

@@ -17,16 +17,17 @@ from django.views.decorators.http import require_POST
 
 from esolplus import safe_cells
 
-from . import access, export_views, services
+from . import access, export_views
 from .charts import attendance_by_week, level_bars
 from .exports import export_pilot
 from .forms import (
     DashboardFilterForm,
 )
 from .indicators import Period, indicator_rows, pilot_enrolments
-from .models import AuditEntry, Pilot
-from .publishing import publish
-from .services import prepared_exports
+from .models import Pilot
+from .publishing import COLUMNS
+from .release_forms import PublishResultsForm
+from .services import prepared_exports, releases
 from .views import T, staff_login_required
 
 
@@ -107,6 +108,7 @@ def dashboard(request, slug: str):
     rows = indicator_rows(pilot, today, **params)
     headline = {r.indicator: r.measure for r in rows if r.breakdown == "pilot"}
     enrolments = pilot_enrolments(pilot, params["provider_id"], params["borough_code"])
+    latest_release = pilot.releases.order_by("-version").first()
     return render(
         request,
         T + "dashboard.html",
@@ -123,6 +125,8 @@ def dashboard(request, slug: str):
             "query": request.GET.urlencode(),
             "is_coordinator": access.is_coordinator(request.user),
             "exports": prepared_exports.exports_for(request.user, pilot),
+            "latest_release": latest_release,
+            "publish_form": PublishResultsForm(initial={"based_on": latest_release.version if latest_release else 0}),
         },
     )
 
@@ -162,36 +166,66 @@ def export(request, slug: str):
 @staff_login_required
 @require_POST
 def publish_results(request, slug: str):
+    """Publish the current figures as a new frozen release, or take the results page down."""
     pilot = get_object_or_404(Pilot, slug=slug)
     if not access.is_coordinator(request.user):
         raise PermissionDenied
-    pilot.results_published_at = timezone.now() if request.POST.get("publish") == "1" else None
-    pilot.save(update_fields=["results_published_at"])
-    services.record_audit(
-        request.user, AuditEntry.Action.CHANGE, pilot, pilot, published=bool(pilot.results_published_at)
-    )
-    messages.success(request, _("Results page updated."))
+    form = PublishResultsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The results page was not changed: please try again."))
+        return redirect("evaluation:dashboard", slug=pilot.slug)
+    if form.cleaned_data["action"] == "withdraw":
+        releases.withdraw_results(pilot, request.user)
+        messages.success(request, _("The results page has been taken down. Its versions are kept."))
+        return redirect("evaluation:dashboard", slug=pilot.slug)
+    try:
+        release = releases.publish_release(
+            pilot, request.user, based_on=form.cleaned_data["based_on"], note=form.cleaned_data["note"]
+        )
+    except releases.AlreadyPublished as already:
+        messages.warning(
+            request,
+            _("Version %(version)s was published at %(at)s, after you opened this page; nothing more was published.")
+            % {
+                "version": already.latest.version,
+                "at": timezone.localtime(already.latest.published_at).strftime("%H:%M"),
+            },
+        )
+    else:
+        messages.success(request, _("Results published as version %(version)s.") % {"version": release.version})
     return redirect("evaluation:dashboard", slug=pilot.slug)
 
 
-def results(request, slug: str):
-    """The public, disclosure-controlled results of a pilot a coordinator has published."""
-    pilot = get_object_or_404(Pilot, slug=slug, results_published_at__isnull=False)
-    today = pilot.results_published_at.date()
-    published = [
-        r
-        for r in publish(indicator_rows(pilot, today), pilot.disclosure_threshold)
-        if not r["indicator"].startswith("reach:")
-    ]
-    return render(request, T + "results.html", {"pilot": pilot, "rows": published})
+def _public_release(slug: str, version: int | None):
+    pilot = get_object_or_404(Pilot, slug=slug)
+    release = releases.public_release(pilot, version)
+    if release is None:
+        raise Http404
+    return pilot, release
 
 
-def results_csv(request, slug: str) -> HttpResponse:
-    pilot = get_object_or_404(Pilot, slug=slug, results_published_at__isnull=False)
-    rows = publish(indicator_rows(pilot, pilot.results_published_at.date()), pilot.disclosure_threshold)
+def results(request, slug: str, version: int | None = None):
+    """The public, disclosure-controlled results of a pilot, as frozen when a coordinator published them."""
+    pilot, release = _public_release(slug, version)
+    return render(
+        request,
+        T + "results.html",
+        {
+            "pilot": pilot,
+            "release": release,
+            "columns": COLUMNS,
+            "rows": [[row[c] for c in COLUMNS] for row in release.rows],
+            "versions": pilot.releases.order_by("-version").only("version", "published_at", "pilot_id"),
+        },
+    )
+
+
+def results_csv(request, slug: str, version: int | None = None) -> HttpResponse:
+    """The same cells as the results page, for download."""
+    pilot, release = _public_release(slug, version)
     response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{pilot.slug}-results.csv"'
-    writer = csv.DictWriter(response, fieldnames=list(rows[0]) if rows else ["indicator"])
-    writer.writeheader()
-    writer.writerows({name: safe_cells.csv_cell(value) for name, value in row.items()} for row in rows)
+    response["Content-Disposition"] = f'attachment; filename="{pilot.slug}-results-v{release.version}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    writer.writerows(safe_cells.csv_row(row[c] for c in COLUMNS) for row in release.rows)
     return response

@@ -56,12 +56,11 @@ def _workplace_offer() -> str:
 
 def _published_results() -> str:
     """A pilot's public results, with one group large enough to show and one small enough to hide."""
-    from django.utils import timezone
-
     from devtools.evaluation_factories import CohortFactory, EnrolmentFactory, PilotFactory, SessionFactory
     from evaluation.models import Attendance
+    from evaluation.services.releases import publish_release
 
-    pilot = PilotFactory(results_published_at=timezone.now())
+    pilot = PilotFactory()
     for size in (12, 2):
         cohort = CohortFactory(pilot=pilot)
         session = SessionFactory(cohort=cohort)
@@ -69,6 +68,7 @@ def _published_results() -> str:
             Attendance.objects.create(
                 enrolment=EnrolmentFactory(cohort=cohort), session=session, status=Attendance.Status.PRESENT
             )
+    publish_release(pilot, None, based_on=0)
     return f"/evaluation/results/{pilot.slug}/"
 
 

@@ -89,17 +89,20 @@ def test_provider_staff_cannot_open_dashboards_exports_or_publish(client, world,
     slug = world["pilot_a"].slug
     assert get(client, world[who], reverse("evaluation:dashboard", args=[slug])).status_code == 403
     assert get(client, world[who], reverse("evaluation:export", args=[slug])).status_code == 403
-    assert client.post(reverse("evaluation:publish", args=[slug]), {"publish": "1"}).status_code == 403
+    assert client.post(reverse("evaluation:publish", args=[slug]), PUBLISH).status_code == 403
+
+
+PUBLISH = {"action": "publish", "based_on": "0"}
 
 
 def test_evaluators_cannot_publish_and_unpublished_results_are_not_public(client, world):
     slug = world["pilot_a"].slug
     client.force_login(world["evaluator_a"])
-    assert client.post(reverse("evaluation:publish", args=[slug]), {"publish": "1"}).status_code == 403
+    assert client.post(reverse("evaluation:publish", args=[slug]), PUBLISH).status_code == 403
     client.logout()
     assert client.get(reverse("evaluation:results", args=[slug])).status_code == 404
     client.force_login(world["coordinator"])
-    assert client.post(reverse("evaluation:publish", args=[slug]), {"publish": "1"}).status_code == 302
+    assert client.post(reverse("evaluation:publish", args=[slug]), PUBLISH).status_code == 302
     client.logout()
     response = client.get(reverse("evaluation:results", args=[slug]))
     assert response.status_code == 200 and b"[c]" in response.content
