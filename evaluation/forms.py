@@ -21,6 +21,7 @@ from esolplus.concurrency import (
 from finder.assessment_services import look_up_result
 from finder.models import District
 
+from . import destinations
 from .models import (
     Assessment,
     Attendance,
@@ -62,7 +63,16 @@ class RegisterForm(VersionedFormMixin, forms.Form):
 
     started_with = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, enrolments, marks: dict[int, str], version: int = 0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        enrolments,
+        marks: dict[int, str],
+        version: int = 0,
+        minutes: dict[int, int | None] | None = None,
+        length: int = 0,
+        **kwargs,
+    ):
         self.enrolments = list(enrolments)
         shown = _shown_marks(self.enrolments, marks)
         initial = {BASED_ON: version, "started_with": _written(shown)}
@@ -74,14 +84,62 @@ class RegisterForm(VersionedFormMixin, forms.Form):
                 initial=shown[enrolment.id],
                 widget=forms.RadioSelect,
             )
+        # A cohort that records minutes (``Cohort.records_minutes``, passed as the saved ``minutes``) asks for each
+        # learner's minutes; a learner not yet marked is shown the whole session.
+        self.records_minutes, self.length = minutes is not None, length
+        for enrolment in self.enrolments if self.records_minutes else ():
+            saved = minutes.get(enrolment.id)
+            self.fields[f"minutes_{enrolment.id}"] = forms.IntegerField(
+                label=_("Minutes attended, if present or late"),
+                required=False,
+                min_value=0,
+                max_value=length,
+                initial=length if saved is None else saved,
+                error_messages={
+                    "min_value": _("Enter the minutes from 0 to %(max)s.") % {"max": length},
+                    "max_value": _("Enter the minutes from 0 to %(max)s: the session is %(max)s minutes long.")
+                    % {"max": length},
+                    "invalid": _("Enter the minutes as a whole number, from 0 to %(max)s.") % {"max": length},
+                },
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": length}),
+            )
         self.changes: dict[int, dict] = {}
+
+    def clean(self):
+        data = super().clean()
+        for e in self.enrolments if self.records_minutes else ():
+            name = f"minutes_{e.id}"
+            if data.get(f"mark_{e.id}") not in (Attendance.Status.PRESENT, Attendance.Status.LATE):
+                self._errors.pop(name, None)  # an absent learner's minutes are not asked for: whatever is there
+                data[name] = None
+            elif data.get(name) is None and name not in self._errors:
+                self.add_error(
+                    name,
+                    _("Enter how many minutes %(name)s attended, from 0 to %(max)s.")
+                    % {"name": e.label, "max": self.length},
+                )
+        return data
 
     def marks(self) -> dict[int, str]:
         return {e.id: self.cleaned_data[f"mark_{e.id}"] for e in self.enrolments}
 
+    def minutes(self) -> dict[int, int | None] | None:
+        """Minutes attended by each learner who came (None for the absent); None when the cohort records none."""
+        if not self.records_minutes:
+            return None
+        came = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+        return {
+            e.id: self.cleaned_data[f"minutes_{e.id}"] if self.cleaned_data[f"mark_{e.id}"] in came else None
+            for e in self.enrolments
+        }
+
     def rows(self):
-        """(enrolment, its radio group, what changed for it after a clash or None), one per learner."""
-        return [(e, self[f"mark_{e.id}"], self.changes.get(e.id)) for e in self.enrolments]
+        """(enrolment, its radio group, what changed for it after a clash or None, its minutes box or None), one per
+        learner."""
+        return [
+            (e, self[f"mark_{e.id}"], self.changes.get(e.id), self[f"minutes_{e.id}"] if self.records_minutes else None)
+            for e in self.enrolments
+        ]
 
     def show_register_conflict(self, stale: StaleVersion, saved_marks: dict[int, str]) -> None:
         started = {int(k): v for k, v in MARKS.findall(self.cleaned_data.get("started_with") or "")}
@@ -281,10 +339,31 @@ class SurveyForm(SubmissionKeyFormMixin, forms.Form):
 
 
 class OutcomeForm(SubmissionKeyFormMixin, forms.ModelForm):
+    """A destination chosen from the ILR list, grouped by type; ``cleaned_data`` holds its type and code."""
+
+    destination = forms.ChoiceField(
+        label=_("Where they went next"),
+        choices=[("", _("Choose a destination")), *destinations.grouped_choices()],
+        error_messages={
+            "required": _("Choose where the learner went next."),
+            "invalid_choice": _("Choose a destination from the list."),
+        },
+    )
+
     class Meta:
         model = ProgressionOutcome
-        fields = ["kind", "date", "source"]
+        fields = ["destination", "date", "source"]
         widgets = {"date": DATE_INPUT}
+
+    def clean(self):
+        data = super().clean()
+        chosen = destinations.parse(data.pop("destination", "") or "")
+        if chosen is None:
+            if "destination" not in self.errors:
+                self.add_error("destination", _("Choose a destination from the list."))
+            return data
+        data["outcome_type"], data["outcome_code"] = chosen
+        return data
 
 
 class DashboardFilterForm(forms.Form):

@@ -9,7 +9,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
+from .consent import research_learner_ids
+from .destinations import PROGRESSION_TYPES
 from .models import (
     Assessment,
     Attendance,
@@ -103,29 +106,53 @@ def attendance_facts(
     period: Period | None = None,
 ) -> None:
     """Count the held sessions in the enrolment's window (start to actual end, or today) and their marks."""
-    window_end = min(enrolment.actual_end_date or today, today)
     run = 0
-    for session in held_sessions:
-        if not (enrolment.start_date <= session.date <= window_end):
-            continue
+    for session in _in_window(enrolment, held_sessions, today):
         if period and session.date not in period:
             continue
         facts.held += 1
         status = marks.get(session.id)
+        run = absence_run_after(run, status)
         if status is None:
             facts.not_recorded += 1
-            run = 0
-            continue
-        if status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
+        elif status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
             facts.attended += 1
-            run = 0
         elif status == Attendance.Status.AUTHORISED:
             facts.authorised += 1
         else:
             facts.unauthorised += 1
-            run += 1
             if run >= PERSISTENT_ABSENCE_RUN:
                 facts.persistent_absence = True
+
+
+def _in_window(enrolment: Enrolment, held_sessions: list[Session], today: datetime.date) -> list[Session]:
+    """The held sessions in the enrolment's window: from its start to its actual end, or today (never later)."""
+    window_end = min(enrolment.actual_end_date or today, today)
+    return [session for session in held_sessions if enrolment.start_date <= session.date <= window_end]
+
+
+def absence_run_after(run: int, status: str | None) -> int:
+    """The run of unauthorised absences after one more held session with this mark (docs/indicators.md): a
+    present or late mark, or no mark, ends it; an authorised absence neither ends nor extends it."""
+    if status is None or status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
+        return 0
+    if status == Attendance.Status.AUTHORISED:
+        return run
+    return run + 1
+
+
+def current_absence_run(
+    enrolment: Enrolment, held_sessions: list[Session], marks: dict[int, str], today: datetime.date
+) -> tuple[int, datetime.date | None]:
+    """The run of unauthorised absences the enrolment's held sessions (in date order) end with now, and the date of
+    its last absence (None when there is no run): the tutors' alert, by the persistent-absence rule."""
+    run, last = 0, None
+    for session in _in_window(enrolment, held_sessions, today):
+        longer = absence_run_after(run, marks.get(session.id))
+        if longer > run:
+            last = session.date
+        run = longer
+    return run, last if run else None
 
 
 def enrolment_facts(enrolments, today: datetime.date, period: Period | None = None) -> list[EnrolmentFacts]:
@@ -144,7 +171,9 @@ def enrolment_facts(enrolments, today: datetime.date, period: Period | None = No
     ):
         held_by_cohort[session.cohort_id].append(session)
     outcomes_by_learner = defaultdict(list)
-    for outcome in ProgressionOutcome.objects.filter(learner_id__in={e.learner_id for e in enrolments}):
+    for outcome in ProgressionOutcome.objects.filter(
+        learner_id__in={e.learner_id for e in enrolments}, outcome_type__in=PROGRESSION_TYPES
+    ):
         outcomes_by_learner[outcome.learner_id].append(outcome.date)
 
     result = []
@@ -321,8 +350,12 @@ def measures(enrolments: list[EnrolmentFacts], learners: list[LearnerFacts]) -> 
     return out
 
 
-def pilot_enrolments(pilot: Pilot, provider_id: int | None = None, borough_code: str | None = None):
-    enrolments = Enrolment.objects.filter(cohort__pilot=pilot)
+def pilot_enrolments(
+    pilot: Pilot, provider_id: int | None = None, borough_code: str | None = None, today: datetime.date | None = None
+):
+    """The pilot's enrolments of learners whose records research may use on ``today`` (``evaluation.consent``)."""
+    today = today or timezone.localdate()
+    enrolments = Enrolment.objects.filter(cohort__pilot=pilot, learner_id__in=research_learner_ids(pilot, today))
     if provider_id:
         enrolments = enrolments.filter(cohort__provider_id=provider_id)
     if borough_code:
@@ -349,20 +382,26 @@ def indicator_rows(
     borough_code: str | None = None,
 ) -> list[Row]:
     """Every indicator for the pilot as a whole and by provider and by borough (unpublished, exact figures)."""
-    enrolments = pilot_enrolments(pilot, provider_id, borough_code)
+    enrolments = pilot_enrolments(pilot, provider_id, borough_code, today)
     e_facts = enrolment_facts(enrolments, today, period)
     learner_ids = {f.learner_id for f in e_facts}
     l_facts = learner_facts(Learner.objects.filter(id__in=learner_ids))
-    period_label = str(period) if period else "all"
+    return rows_from_facts(pilot.slug, e_facts, l_facts, str(period) if period else "all")
+
+
+def rows_from_facts(
+    pilot_slug: str, e_facts: list[EnrolmentFacts], l_facts: list[LearnerFacts], period_label: str = "all"
+) -> list[Row]:
+    """The long-form table from facts: the pilot, then each provider and borough (they add up to the pilot)."""
     rows = []
     for breakdown in ("pilot", "provider", "borough"):
         groups_e, groups_l = defaultdict(list), defaultdict(list)
         for f in e_facts:
-            groups_e[pilot.slug if breakdown == "pilot" else getattr(f, breakdown)].append(f)
+            groups_e[pilot_slug if breakdown == "pilot" else getattr(f, breakdown)].append(f)
         for f in l_facts:
-            groups_l[pilot.slug if breakdown == "pilot" else getattr(f, breakdown)].append(f)
+            groups_l[pilot_slug if breakdown == "pilot" else getattr(f, breakdown)].append(f)
         if breakdown == "pilot":
-            groups_e.setdefault(pilot.slug, [])
+            groups_e.setdefault(pilot_slug, [])
         for group in sorted(set(groups_e) | set(groups_l)):
             for measure in measures(groups_e[group], groups_l[group]):
                 rows.append(Row(measure.indicator, breakdown, group, period_label, measure))

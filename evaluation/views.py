@@ -19,6 +19,7 @@ from esolplus.concurrency import StaleVersion
 from finder.models import Enquiry
 
 from . import access, services
+from .absence_alerts import absence_alerts
 from .forms import (
     AssessmentForm,
     ConsentForm,
@@ -33,7 +34,8 @@ from .forms import (
     RegisterForm,
     SurveyForm,
 )
-from .models import Attendance, Goal, SurveyInstrument
+from .indicators import PERSISTENT_ABSENCE_RUN
+from .models import Attendance, AuditEntry, Goal, SurveyInstrument
 from .services.assessments_from_finder import carry_over_assessment
 from .services.imports import import_assessments, import_registers
 
@@ -58,11 +60,10 @@ def cohort_detail(request, cohort_id: int):
     enquiries = Enquiry.objects.none()
     if access.can_see_enquirers(request.user, cohort):
         enquiries = Enquiry.objects.filter(class_page_id=cohort.class_page_id).exclude(status=Enquiry.Status.ENROLLED)
-    return render(
-        request,
-        T + "cohort.html",
-        {"cohort": cohort, "sessions": cohort.sessions.all(), "enrolments": enrolments, "enquiries": enquiries},
-    )
+    context = {"cohort": cohort, "sessions": cohort.sessions.all(), "enrolments": enrolments, "enquiries": enquiries}
+    context["absence_alerts"] = absence_alerts(cohort, enrolments, timezone.localdate())
+    context["absence_run"] = PERSISTENT_ABSENCE_RUN
+    return render(request, T + "cohort.html", context)
 
 
 @staff_login_required
@@ -83,12 +84,27 @@ def take_register(request, session_id: int):
         .exclude(actual_end_date__lt=session.date)
         .select_related("learner__identity"),
     )
+    if session.status == session.Status.CANCELLED:  # reinstate it first (session_views): a cancelled one never counts
+        context = {"session": session, "cancelled": True}
+        return render(request, T + "register.html", context, status=409 if request.method == "POST" else 200)
     marks = dict(session.attendance.values_list("enrolment_id", "status"))
-    form = RegisterForm(request.POST or None, enrolments=enrolments, marks=marks, version=session.register_version)
+    minutes = (
+        dict(session.attendance.values_list("enrolment_id", "minutes")) if session.cohort.records_minutes else None
+    )
+    form = RegisterForm(
+        request.POST or None,
+        enrolments=enrolments,
+        marks=marks,
+        version=session.register_version,
+        minutes=minutes,
+        length=session.minutes,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.take_register(request.user, session, form.marks(), based_on=form.cleaned_data["based_on"])
+            services.take_register(
+                request.user, session, form.marks(), form.minutes(), based_on=form.cleaned_data["based_on"]
+            )
         except StaleVersion as stale:  # someone else saved it meanwhile: show what changed, let them choose
             form.show_register_conflict(stale, dict(session.attendance.values_list("enrolment_id", "status")))
             status = 409
@@ -249,6 +265,8 @@ def _identity_learner(request, learner_id: int):
 @staff_login_required
 def identity(request, learner_id: int):
     learner = _identity_learner(request, learner_id)
+    # Who looked at whose name and contact details, and when (UK GDPR accountability).
+    services.record_audit(request.user, AuditEntry.Action.ACCESS, learner, viewed="identity")
     return render(request, T + "identity.html", {"learner": learner, "identity": getattr(learner, "identity", None)})
 
 

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from esolplus.concurrency import StaleVersion, claim_version, create_once
+from evaluation import destinations
 from evaluation.models import (
     Assessment,
     Attendance,
@@ -149,19 +150,33 @@ def take_register(
 ) -> int:
     """Save a whole register at once: the session is marked held and each enrolment gets one mark.
 
+    ``minutes`` (cohorts that record them) are the minutes each learner attended, from 0 to the session's length; an
+    absent learner attended none, so their minutes are cleared (None), whatever was sent. Without ``minutes`` the
+    minutes already saved for a learner who came are kept.
     ``based_on`` is the register version the form showed (``None``: an import, applied whatever the version).
     Saves are one at a time per session (``claim_version`` holds the session's row), so two first saves of an
-    empty register never both create marks. Returns how many marks were created or changed.
+    empty register never both create marks. A cancelled session has no register (reinstate it first).
+    Returns how many marks were created or changed.
     """
     minutes = minutes or {}
     valid = set(Attendance.Status.values)
     if any(status not in valid for status in marks.values()):
         raise ValueError("Unknown attendance status")
+    if any(m is not None and not 0 <= m <= session.minutes for m in minutes.values()):
+        raise ValueError("Minutes attended must be from 0 to the session's length")
+    if session.status == Session.Status.CANCELLED:
+        raise ValueError("A cancelled session has no register")
+    absent = (Attendance.Status.AUTHORISED, Attendance.Status.UNAUTHORISED)
+
+    def minutes_for(enrolment_id: int, status: str, saved: int | None) -> int | None:
+        return None if status in absent else minutes.get(enrolment_id, saved)
+
     try:  # first, so that on SQLite too the save waits for the write lock before it reads anything
         session.register_version = claim_version(Session.objects, session.pk, based_on, "register_version")
     except StaleVersion:
-        saved = dict(session.attendance.filter(enrolment_id__in=marks).values_list("enrolment_id", "status"))
-        if saved == marks and not minutes:
+        rows = session.attendance.filter(enrolment_id__in=marks).values_list("enrolment_id", "status", "minutes")
+        saved = {enrolment_id: (status, saved_minutes) for enrolment_id, status, saved_minutes in rows}
+        if saved == {k: (v, minutes_for(k, v, saved.get(k, (v, None))[1])) for k, v in marks.items()}:
             return 0  # the same register sent twice (a double click): already saved
         raise
     enrolment_ids = set(session.cohort.enrolments.filter(id__in=marks).values_list("id", flat=True))
@@ -175,24 +190,19 @@ def take_register(
     for enrolment_id, status in marks.items():
         mark = existing.get(enrolment_id)
         if mark is None:
-            created.append(
-                Attendance(enrolment_id=enrolment_id, session=session, status=status, minutes=minutes.get(enrolment_id))
-            )
-        elif mark.status != status or mark.minutes != minutes.get(enrolment_id, mark.minutes):
-            mark.status, mark.minutes = status, minutes.get(enrolment_id, mark.minutes)
+            mark = Attendance(enrolment_id=enrolment_id, session=session, status=status)
+            mark.minutes = minutes_for(enrolment_id, status, None)
+            created.append(mark)
+        elif (mark.status, mark.minutes) != (status, minutes_for(enrolment_id, status, mark.minutes)):
+            mark.status, mark.minutes = status, minutes_for(enrolment_id, status, mark.minutes)
             changed.append(mark)
     Attendance.objects.bulk_create(created)
     Attendance.objects.bulk_update(changed, ["status", "minutes"])
     if created or changed:
-        record_audit(
-            user,
-            Action.CHANGE if changed else Action.CREATE,
-            session,
-            session.cohort.pilot,
-            register={str(k): v for k, v in marks.items()},
-            created=len(created),
-            changed=len(changed),
-        )
+        detail = {"register": {str(k): v for k, v in marks.items()}, "created": len(created), "changed": len(changed)}
+        if minutes:
+            detail["minutes"] = {str(k): v for k, v in minutes.items()}
+        record_audit(user, Action.CHANGE if changed else Action.CREATE, session, session.cohort.pilot, **detail)
     return len(created) + len(changed)
 
 
@@ -210,12 +220,6 @@ def schedule_sessions(user, cohort: Cohort) -> int:
     if new:
         record_audit(user, Action.CREATE, "evaluation.Session", cohort.pilot, cohort=cohort.pk, sessions=len(new))
     return len(new)
-
-
-def cancel_session(user, session: Session) -> None:
-    session.status = Session.Status.CANCELLED
-    session.save(update_fields=["status"])
-    record_audit(user, Action.CHANGE, session, session.cohort.pilot, status="cancelled")
 
 
 @transaction.atomic
@@ -353,13 +357,29 @@ def record_survey(
 
 
 def record_outcome(
-    user, learner: Learner, *, kind: str, date: datetime.date, source: str, submission_key: uuid.UUID | None = None
+    user,
+    learner: Learner,
+    *,
+    outcome_type: str,
+    outcome_code: int,
+    date: datetime.date,
+    source: str,
+    submission_key: uuid.UUID | None = None,
 ) -> ProgressionOutcome | None:
+    """Where the learner went next, as an ILR destination (``evaluation.destinations``)."""
+    if outcome_code is None or not destinations.is_valid(outcome_type, outcome_code):
+        raise ValueError(f"{outcome_type}{outcome_code} is not an ILR destination")
+
     def create() -> ProgressionOutcome:
         outcome = ProgressionOutcome.objects.create(
-            learner=learner, kind=kind, date=date, source=source, submission_key=submission_key
+            learner=learner,
+            outcome_type=outcome_type,
+            outcome_code=outcome_code,
+            date=date,
+            source=source,
+            submission_key=submission_key,
         )
-        record_audit(user, Action.CREATE, outcome, kind=kind)
+        record_audit(user, Action.CREATE, outcome, destination=outcome.destination)
         return outcome
 
     with transaction.atomic():
