@@ -18,7 +18,7 @@ from esolplus.roles import (
     staff_provider_ids,
 )
 
-from .models import Cohort, Enrolment, Learner, Pilot, Session
+from .models import Cohort, Enrolment, Learner, Pilot, Session, StaffAssignment
 
 
 def viewable_pilots(user) -> QuerySet[Pilot]:
@@ -84,3 +84,21 @@ def labelled_enrolments(user, enrolments) -> list[Enrolment]:
 def can_see_enquirers(user, cohort: Cohort) -> bool:
     """Who enquired about a cohort's class (names, phones) is identity too: only that provider's staff."""
     return may_see_identity(user, cohort.provider_id)
+
+
+def can_delete_records(user, provider_id: int | None) -> bool:
+    """Deleting learner records (an enrolment with its marks, assessments and goals; an assessment; a goal; a
+    survey response; a progression outcome) of one provider: that provider's coordinators
+    (``StaffAssignment.Role.COORDINATOR``), and programme coordinators, who may record for every cohort
+    (``recordable_cohorts``). Tutors correct records but do not delete them; evaluators do neither.
+
+    ``provider_id`` is the provider the records belong to: the cohort's for an enrolment and what hangs on it,
+    the registering provider's (``Learner.provider``) for a learner's survey responses and outcomes.
+    """
+    if is_coordinator(user):
+        return True
+    return (
+        provider_id is not None
+        and provider_id in staff_provider_ids(user)
+        and user.staff_assignments.filter(provider_id=provider_id, role=StaffAssignment.Role.COORDINATOR).exists()
+    )

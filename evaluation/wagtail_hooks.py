@@ -3,8 +3,10 @@
 Learner records are never edited here (staff use the /evaluation/ screens, which audit every write).
 """
 
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -12,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 from esolplus.roles import coordinators, is_coordinator
 
 from .models import AuditEntry, Cohort, ExportRecord, Pilot, PilotEvaluator, StaffAssignment
+from .services.audit import describe
 
 
 class CoordinatorPolicy(BasePermissionPolicy):
@@ -88,12 +91,23 @@ class StaffAssignmentViewSet(ModelViewSet):
     list_display = ["user", "provider", "role"]
 
 
+class AuditEntryInspectView(InspectView):
+    """An entry's detail as lines a reader follows ("field: old → new"), not the stored JSON."""
+
+    def get_detail_display_value(self):
+        lines = describe(self.object.detail)
+        if not lines:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in lines)))
+
+
 class AuditEntryViewSet(ModelViewSet):
     url_prefix = "evaluation/audit-log"
     name = "evaluation_audit_log"
     model = AuditEntry
     icon = "history"
     inspect_view_enabled = True
+    inspect_view_class = AuditEntryInspectView
     list_display = ["at", "user", "action", "model", "object_id", "pilot"]
     list_filter = ["action", "pilot"]
     form_fields = ["action"]

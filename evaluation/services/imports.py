@@ -50,6 +50,10 @@ def _import(user, cohort: Cohort, uploaded, columns: list[str], checker: Callabl
             if result.ok:
                 check.save(user)
                 record_audit(user, AuditEntry.Action.IMPORT, cohort, cohort.pilot, kind=kind, rows=result.rows)
+            else:  # what failed, by row and column, never the cells' values (they may be personal data)
+                errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors]
+                failed = {"failed": True, "rows": result.rows, "problems": result.problems, "errors": errors}
+                record_audit(user, AuditEntry.Action.IMPORT, cohort, cohort.pilot, kind=kind, **failed)
             return result
     except (IntegrityError, OperationalError):
         logger.warning("A %s import into cohort %s met another write to it", kind, cohort.pk, exc_info=True)
