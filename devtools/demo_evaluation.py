@@ -304,10 +304,12 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
                 )
             )
         if enrolment.is_leaver and rng.random() < 0.35:
+            outcome_type, outcome_code = rng.choice([("EMP", 2), ("EDU", 5), ("EDU", 5), ("VOL", 1)])
             outcomes.append(
                 ProgressionOutcome(
                     learner=enrolment.learner,
-                    kind=rng.choice(["EMP", "EDU", "EDU", "VOL"]),
+                    outcome_type=outcome_type,
+                    outcome_code=outcome_code,
                     date=enrolment.actual_end_date + datetime.timedelta(days=rng.randrange(10, 170)),
                     source=rng.choice(["learner", "provider", "survey"]),
                 )

@@ -9,6 +9,7 @@ from evaluation.models import (
     Assessment,
     Attendance,
     Cohort,
+    ConsentRecord,
     Enrolment,
     Goal,
     Learner,
@@ -57,7 +58,13 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = Session
 
 
+CONSENTED_ON = TERM_START - datetime.timedelta(days=60)
+
+
 class LearnerFactory(factory.django.DjangoModelFactory):
+    """A learner who agreed to research and to follow-up contact before the term (``consent=False``: no consent
+    record at all; ``consent={"research": False}``: a record that says so)."""
+
     pseudonym = factory.LazyFunction(new_learner_pseudonym)
     provider = factory.LazyFunction(lambda: ProviderPageFactory())
     age_band = "25-34"
@@ -65,6 +72,27 @@ class LearnerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Learner
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def consent(learner, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        agreed = {"research": True, "follow_up_contact": True, "recorded_on": CONSENTED_ON}
+        ConsentRecord.objects.create(
+            learner=learner, privacy_notice_version="2025-1", **{**agreed, **(extracted or {}), **kwargs}
+        )
+
+
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    learner = factory.SubFactory(LearnerFactory, consent=False)
+    privacy_notice_version = "2025-1"
+    research = True
+    follow_up_contact = True
+    recorded_on = CONSENTED_ON
+
+    class Meta:
+        model = ConsentRecord
 
 
 class LearnerIdentityFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,8 @@ from django.db.models import Count
 
 from esolplus import safe_cells
 
+from . import destinations
+from .consent import research_learner_ids
 from .indicators import Period, indicator_rows
 from .models import (
     AgeBand,
@@ -111,7 +113,8 @@ CODEBOOK = {
     ],
     "outcomes": [
         ("learner_id", "Learner", *ID),
-        ("kind", "Progression (ILR destination)", "code", _choices(ProgressionOutcome.Kind.choices)),
+        ("outcome_type", "Destination type (ILR OutType)", "code", _choices(ProgressionOutcome.OutcomeType.choices)),
+        ("outcome_code", "Destination code (ILR OutCode), read with its type", "code", destinations.codebook_values()),
         ("date", "Date", "date", "YYYY-MM-DD"),
         ("source", "Source", "code", _choices(ProgressionOutcome.Source.choices)),
     ],
@@ -123,7 +126,7 @@ AGGREGATE_CODEBOOK = [
     ("period", "Period covered", "string", "all, or start/end dates"),
     ("numerator", "Numerator (rounded to 5)", "count", "[c]=suppressed, fewer than the threshold or protecting one"),
     ("denominator", "Denominator (rounded to 5)", "count", "[c]=suppressed"),
-    ("value", "Rate in % or mean, from exact counts", "decimal", "[c]=suppressed"),
+    ("value", "Rate in % from the rounded counts shown; or a mean (1 decimal)", "decimal", "[c]=suppressed"),
 ]
 
 
@@ -199,8 +202,9 @@ class Pseudonyms:
         return self._cache[(kind, pk)]
 
 
-def attendance_sql(today: datetime.date) -> tuple[str, list]:
-    """One row for every held session in each enrolment's window, with its mark or none."""
+def attendance_sql(today: datetime.date, learners: tuple[str, tuple] | None = None) -> tuple[str, list]:
+    """One row for every held session in each enrolment's window, with its mark or none; ``learners`` (SQL and
+    parameters of a query of learner ids) keeps only their enrolments."""
     sql = """
         SELECT e.id, CAST(s.date AS TEXT), a.status, a.minutes
         FROM evaluation_session s
@@ -209,14 +213,18 @@ def attendance_sql(today: datetime.date) -> tuple[str, list]:
         LEFT JOIN evaluation_attendance a ON a.session_id = s.id AND a.enrolment_id = e.id
         WHERE c.pilot_id = %s AND s.status = 'held'
           AND s.date >= e.start_date AND s.date <= COALESCE(e.actual_end_date, %s) AND s.date <= %s
+        {learner_filter}
         ORDER BY e.id, s.date, s.start_time
     """
-    return sql, [today, today]
+    if learners is None:
+        return sql.format(learner_filter=""), [today, today]
+    learner_sql, learner_params = learners
+    return sql.format(learner_filter=f"AND e.learner_id IN ({learner_sql})"), [today, today, *learner_params]
 
 
 def iter_attendance(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> Iterator[tuple]:
     """Rows for attendance.csv, fetched in chunks (dates arrive as ISO text, so nothing is parsed)."""
-    sql, params = attendance_sql(today)
+    sql, params = attendance_sql(today, research_learner_ids(pilot, today).query.sql_with_params())
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [pilot.pk, *params])
         while rows := cursor.fetchmany(CHUNK):
@@ -231,8 +239,10 @@ def iter_attendance(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> Iter
 
 
 def _record_tables(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> dict[str, Iterator[tuple]]:
-    enrolments = Enrolment.objects.filter(cohort__pilot=pilot)
-    learners = Learner.objects.filter(enrolments__cohort__pilot=pilot).distinct()
+    """Only the records research may use (``evaluation.consent``): learners who declined or withdrew are left out."""
+    research = research_learner_ids(pilot, today)
+    enrolments = Enrolment.objects.filter(cohort__pilot=pilot, learner_id__in=research)
+    learners = Learner.objects.filter(pk__in=research)
     yes_no = {True: 1, False: 0, None: ""}
     return {
         "learners": (
@@ -282,14 +292,14 @@ def _record_tables(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> dict[
         "attendance": iter_attendance(pilot, today, ids),
         "assessments": (
             (ids("enrolment", e), stage, skill, level, _iso(day))
-            for e, stage, skill, level, day in Assessment.objects.filter(enrolment__cohort__pilot=pilot)
+            for e, stage, skill, level, day in Assessment.objects.filter(enrolment__in=enrolments)
             .order_by("enrolment_id", "date", "pk")
             .values_list("enrolment_id", "stage", "skill", "level", "date")
             .iterator(CHUNK)
         ),
         "goals": (
             (ids("enrolment", e), _iso(day), rating, own)
-            for e, day, rating, own in Goal.objects.filter(enrolment__cohort__pilot=pilot)
+            for e, day, rating, own in Goal.objects.filter(enrolment__in=enrolments)
             .order_by("enrolment_id", "pk")
             .values_list("enrolment_id", "set_date", "rating", "self_assessment")
             .iterator(CHUNK)
@@ -312,10 +322,12 @@ def _record_tables(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> dict[
             .iterator(CHUNK)
         ),
         "outcomes": (
-            (ids("learner", learner), kind, _iso(day), source)
-            for learner, kind, day, source in ProgressionOutcome.objects.filter(learner__in=learners.values("pk"))
+            (ids("learner", learner), outcome_type, "" if code is None else code, _iso(day), source)
+            for learner, outcome_type, code, day, source in ProgressionOutcome.objects.filter(
+                learner__in=learners.values("pk")
+            )
             .order_by("learner_id", "date")
-            .values_list("learner_id", "kind", "date", "source")
+            .values_list("learner_id", "outcome_type", "outcome_code", "date", "source")
             .iterator(CHUNK)
         ),
     }
@@ -334,11 +346,11 @@ def _codebook_rows(pilot: Pilot, tables: dict) -> Iterator[tuple]:
 K_ANONYMITY = 5
 
 
-def learners_in_small_combinations(pilot: Pilot) -> int:
-    """Learners whose age band, borough, first language and gender are shared by fewer than 5 (re-identification)."""
+def learners_in_small_combinations(pilot: Pilot, today: datetime.date) -> int:
+    """Exported learners whose age band, borough, first language and gender are shared by fewer than 5
+    (re-identification)."""
     combos = (
-        Learner.objects.filter(enrolments__cohort__pilot=pilot)
-        .distinct()
+        Learner.objects.filter(pk__in=research_learner_ids(pilot, today))
         .values("age_band", "borough_id", "first_language", "gender")
         .annotate(n=Count("pk", distinct=True))
     )
@@ -387,7 +399,7 @@ def export_pilot(
     written["codebook"] = book
     filters = {"period": str(period) if period else "all", "today": today.isoformat(), "tables": sorted(written)}
     if level == "record":
-        filters["learners_in_small_combinations"] = learners_in_small_combinations(pilot)
+        filters["learners_in_small_combinations"] = learners_in_small_combinations(pilot, today)
     record = ExportRecord.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         recipient=recipient,

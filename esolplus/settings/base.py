@@ -173,6 +173,8 @@ WAITING_LIST_TELL_AT_ONCE = int(os.environ.get("WAITING_LIST_TELL_AT_ONCE", "5")
 WAITING_LIST_HOLD_DAYS = int(os.environ.get("WAITING_LIST_HOLD_DAYS", "7"))
 WAITING_LIST_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_RETENTION_DAYS", "365"))
 WAITING_LIST_CLOSED_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_CLOSED_RETENTION_DAYS", "90"))
+# Enquiries, referrals and employer enquiries are deleted this long after they last changed (finder.search.enquiries).
+ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
 # Assessment bookings and their results are forgotten this long after they last changed (and once the slot is past).
 ASSESSMENT_RETENTION_DAYS = int(os.environ.get("ASSESSMENT_RETENTION_DAYS", "365"))
 
@@ -220,6 +222,7 @@ SCHEDULED_TASKS = [
     ("finder.waiting_services.purge_old_entries", "50 2 * * *"),
     ("finder.assessment_services.remind_tomorrow", "0 * * * *"),
     ("finder.assessment_services.purge_old_bookings", "55 2 * * *"),
+    ("finder.search.enquiries.purge_old_enquiries", "40 2 * * *"),
 ]
 
 # Login throttling first (django-axes), then the ordinary user/password check.

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from finder.vocabularies import EsolLevel, Skill
 
+from .. import destinations
+from ..destinations import OutcomeType
 from .learners import Learner
 from .pilots import Cohort, Session
 
@@ -173,12 +175,12 @@ class Goal(models.Model):
 
 
 class ProgressionOutcome(models.Model):
-    """Where a learner went next, coded like ILR destinations."""
+    """Where a learner went next, as an ILR destination: outcome type and code (``evaluation.destinations``).
 
-    class Kind(models.TextChoices):
-        EMPLOYMENT = "EMP", _("Paid employment")
-        FURTHER_LEARNING = "EDU", _("Further learning")
-        VOLUNTEERING = "VOL", _("Volunteering")
+    Outcomes recorded before the ILR codes keep their type (EMP, EDU or VOL) with no code.
+    """
+
+    OutcomeType = OutcomeType
 
     class Source(models.TextChoices):
         LEARNER = "learner", _("Learner told us")
@@ -187,7 +189,8 @@ class ProgressionOutcome(models.Model):
         EMPLOYER = "employer", _("Employer")
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="outcomes")
-    kind = models.CharField(_("progression"), max_length=3, choices=Kind.choices)
+    outcome_type = models.CharField(_("destination type (ILR OutType)"), max_length=3, choices=OutcomeType.choices)
+    outcome_code = models.PositiveSmallIntegerField(_("destination code (ILR OutCode)"), null=True, blank=True)
     date = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)  # the form's one-time key
@@ -195,7 +198,22 @@ class ProgressionOutcome(models.Model):
     class Meta:
         ordering = ["date", "pk"]
         verbose_name = _("progression outcome")
-        constraints = [models.UniqueConstraint(fields=["submission_key"], name="unique_outcome_submission")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_key"], name="unique_outcome_submission"),
+            models.CheckConstraint(condition=destinations.valid_pairs_condition(), name="outcome_is_ilr_destination"),
+        ]
 
     def __str__(self):
-        return f"{self.kind} {self.date}"
+        return f"{self.destination} {self.date}"
+
+    @property
+    def destination(self) -> str:
+        """As the ILR writes it, e.g. EMP1."""
+        return destinations.key(self.outcome_type, self.outcome_code)
+
+    def get_destination_display(self) -> str:
+        return destinations.label(self.outcome_type, self.outcome_code)
+
+    @property
+    def is_progression(self) -> bool:
+        return destinations.counts_as_progression(self.outcome_type)

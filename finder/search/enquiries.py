@@ -22,16 +22,17 @@ Who gets the confirmation (one message, never two):
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_ratelimit.core import get_usage
 
 from esolplus import notifications
+from esolplus.tasks import job
 from finder.models import ClassPage, EmployerEnquiry, Enquiry, WorkplaceOfferPage
 from finder.models.identifiers import normalise_reference
 
@@ -225,3 +226,22 @@ def _status(record, listing, *, is_employer: bool) -> EnquiryStatus:
         sent_at=record.created_at,
         is_employer=is_employer,
     )
+
+
+# --- Retention ------------------------------------------------------------------------------------------------
+
+
+def old_enquiries(now: datetime | None = None) -> list:
+    """Enquiries, referrals and employer enquiries untouched for ``ENQUIRY_RETENTION_DAYS``: by then the provider has
+    followed them up or never will. (A learner who enrolled keeps their details in the evaluation, apart.)"""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ENQUIRY_RETENTION_DAYS)
+    return [Enquiry.objects.filter(updated_at__lt=cutoff), EmployerEnquiry.objects.filter(updated_at__lt=cutoff)]
+
+
+@job()
+def purge_old_enquiries() -> int:
+    """Daily, from the scheduler: delete enquiries kept as long as they are useful; returns how many."""
+    deleted = 0
+    for enquiries in old_enquiries():
+        deleted += enquiries.delete()[1].get(enquiries.model._meta.label, 0)
+    return deleted

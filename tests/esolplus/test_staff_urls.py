@@ -9,7 +9,6 @@ a new screen must be added here too. The refused side is tested in test_provider
 
 import pytest
 from django.urls import URLPattern, reverse
-from django.utils import timezone
 
 from devtools.evaluation_factories import (
     CohortFactory,
@@ -29,7 +28,9 @@ from devtools.factories import (
 )
 from evaluation import urls as evaluation_urlconf
 from evaluation.models import PilotEvaluator, StaffAssignment
+from evaluation.services.releases import publish_release
 from finder.cms.providers import ensure_coordination
+from tests.evaluation.learner_records import learner_records
 
 pytestmark = pytest.mark.usefixtures("geography")
 
@@ -151,7 +152,7 @@ def test_enquiry_edit_page_opens_from_the_providers_email(client, site):
 POST_ONLY = {
     "schedule": ({}, 302),
     "erase": ({}, 302),
-    "publish": ({"publish": "1"}, 302),
+    "publish": ({"action": "publish", "based_on": "1"}, 302),
 }
 EVALUATION_USERS = {
     "home": ("coordinator", "staff", "evaluator"),
@@ -167,11 +168,20 @@ EVALUATION_USERS = {
     "identity": ("staff",),
     "subject_access": ("staff",),
     "erase": ("staff",),
+    "withdraw_consent": ("staff",),
+    "add_session": ("coordinator", "staff"),
+    "change_session": ("coordinator", "staff"),
+    **{
+        f"correct_{kind}": ("coordinator", "staff") for kind in ("enrolment", "assessment", "goal", "survey", "outcome")
+    },
+    **{f"delete_{kind}": ("coordinator",) for kind in ("enrolment", "assessment", "goal", "survey", "outcome")},
     "dashboard": ("coordinator", "evaluator"),
     "export": ("coordinator", "evaluator"),
     "publish": ("coordinator",),
     "results": ("coordinator", "staff", "evaluator"),
     "results_csv": ("coordinator", "staff", "evaluator"),
+    "results_version": ("coordinator", "staff", "evaluator"),
+    "results_version_csv": ("coordinator", "staff", "evaluator"),
 }
 
 
@@ -182,7 +192,9 @@ def evaluation_urls(site) -> dict[str, str]:
         "enrolment_id": site["enrolment"].pk,
         "goal_id": site["goal"].pk,
         "learner_id": site["enrolment"].learner_id,
+        **learner_records(site["enrolment"]),
         "slug": site["pilot"].slug,
+        "version": 1,
     }
     urls = {}
     for pattern in evaluation_urls_module_patterns():
@@ -202,8 +214,7 @@ def test_every_evaluation_url_has_its_users_here():
 
 @pytest.mark.parametrize("role", ["coordinator", "staff", "evaluator"])
 def test_evaluation_screens_render_for_each_role_that_uses_them(client, site, role):
-    site["pilot"].results_published_at = timezone.now()  # so the results pages exist
-    site["pilot"].save()
+    publish_release(site["pilot"], None, based_on=0)  # so the results pages exist
     user = site["users"][role]
     client.force_login(user)
     failures = []

@@ -20,6 +20,8 @@ from esolplus import two_factor
 from esolplus.roles import COORDINATE_PERMISSION
 from evaluation import urls as evaluation_urls
 from evaluation.models import StaffAssignment
+from evaluation.services.releases import publish_release
+from tests.evaluation.learner_records import learner_records
 
 PASSWORD = "correct horse battery staple"
 VERIFY = "/account/two_factor/verify/"
@@ -269,8 +271,9 @@ def test_backup_codes_alone_still_guard_the_staff_areas(client, staff):
 @pytest.fixture
 def records(geography, staff, device):
     """One record of every kind the evaluation URLs take, which the staff member may download once verified."""
-    pilot = PilotFactory(results_published_at=timezone.now())
+    pilot = PilotFactory()
     session = SessionFactory(cohort__pilot=pilot)
+    publish_release(pilot, None, based_on=0)
     enrolment = EnrolmentFactory(cohort=session.cohort)
     StaffAssignment.objects.create(user=staff, provider=session.cohort.provider)
     return {
@@ -280,6 +283,8 @@ def records(geography, staff, device):
         "enrolment_id": enrolment.id,
         "goal_id": GoalFactory(enrolment=enrolment).id,
         "learner_id": enrolment.learner_id,
+        "version": 1,
+        **learner_records(enrolment),
     }
 
 
@@ -297,7 +302,7 @@ def _evaluation_urls(records) -> list[str]:
     return urls
 
 
-DOWNLOADS = {"export", "subject_access", "results_csv"}
+DOWNLOADS = {"export", "subject_access", "results_csv", "results_version_csv"}
 
 
 def test_a_password_alone_gets_no_evaluation_page_and_no_download(client, staff, records):

@@ -90,7 +90,12 @@ CREATE_FORMS = {
         Assessment,
     ),
     "a goal": ("enrolment", {"action": "goal"}, {"goal-text": "Read a bus timetable"}, Goal),
-    "an outcome": ("outcome", {}, {"kind": "EMP", "date": "2025-06-02", "source": "learner"}, ProgressionOutcome),
+    "an outcome": (
+        "outcome",
+        {},
+        {"destination": "EMP1", "date": "2025-06-02", "source": "learner"},
+        ProgressionOutcome,
+    ),
     "survey answers": ("survey", {}, {"wave": "baseline", "item_belonging": "3"}, SurveyResponse),
 }
 

@@ -200,7 +200,7 @@ def test_enrolment_facts_from_the_database(geography):
     AssessmentFactory(enrolment=enrolment, skill="reading", level=2, stage=Assessment.Stage.FINAL)
     GoalFactory(enrolment=enrolment, rating=Goal.Rating.FULLY)
     ProgressionOutcome.objects.create(
-        learner=enrolment.learner, kind="VOL", date=TERM_START + 20 * WEEK, source="learner"
+        learner=enrolment.learner, outcome_type="VOL", outcome_code=1, date=TERM_START + 20 * WEEK, source="learner"
     )
     assert before.date < enrolment.start_date
 
@@ -216,7 +216,7 @@ def test_enrolment_facts_from_the_database(geography):
 def test_an_outcome_more_than_6_months_after_leaving_does_not_count(geography):
     enrolment = EnrolmentFactory(actual_end_date=TERM_START + WEEK, completion_status=CompletionStatus.COMPLETED)
     ProgressionOutcome.objects.create(
-        learner=enrolment.learner, kind="EMP", date=TERM_START + 40 * WEEK, source="learner"
+        learner=enrolment.learner, outcome_type="EMP", outcome_code=1, date=TERM_START + 40 * WEEK, source="learner"
     )
     (facts,) = enrolment_facts(Enrolment.objects.all(), today=TERM_START + 60 * WEEK)
     assert facts.leaver and facts.completed and not facts.progressed

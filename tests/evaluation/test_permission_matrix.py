@@ -9,12 +9,14 @@ from django.urls import URLPattern, reverse
 
 from devtools.evaluation_factories import GoalFactory, SessionFactory
 from evaluation import urls as evaluation_urls
+from tests.evaluation.learner_records import learner_records
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = {403, 404, 405}
-PUBLIC_OR_OWN_LISTING = {"home", "results", "results_csv"}
+PUBLIC_OR_OWN_LISTING = {"home", "results", "results_csv", "results_version", "results_version_csv"}
 RECORD_ARGUMENTS = {"cohort_id", "session_id", "enrolment_id", "goal_id", "learner_id"}
+RECORD_ARGUMENTS |= {"assessment_id", "response_id", "outcome_id"}  # corrections (tests/evaluation/test_corrections.py)
 
 
 def _patterns() -> list[URLPattern]:
@@ -31,6 +33,7 @@ def provider_1_records(world):
         "enrolment_id": enrolment.id,
         "goal_id": GoalFactory(enrolment=enrolment).id,
         "learner_id": enrolment.learner_id,
+        **learner_records(enrolment),
     }
     guessed = {name: value + 1000 for name, value in real.items()}
     return real, guessed
@@ -101,4 +104,6 @@ def test_unpublished_results_are_not_public(client, world, who):
     problems = []
     for name in ("results", "results_csv"):
         problems += _refused(client, user, reverse(f"evaluation:{name}", args=["pilot-a"]))
+    for name in ("results_version", "results_version_csv"):
+        problems += _refused(client, user, reverse(f"evaluation:{name}", args=["pilot-a", 1]))
     assert not problems, problems

@@ -113,8 +113,14 @@ class Command(BaseCommand):
         page = provider.add_child(
             instance=ClassPage(title="Bench class", summary="Benchmark.", delivery_mode=ClassPage.DeliveryMode.ONLINE)
         )
-        pilot = Pilot.objects.create(
-            name="Bench", slug="bench", strand="childcare", start_date=TERM_START, end_date=TODAY, retention_until=TODAY
+        pilot = Pilot.objects.create(  # public task: the bench learners have no consent records, all are exported
+            name="Bench",
+            slug="bench",
+            strand="childcare",
+            start_date=TERM_START,
+            end_date=TODAY,
+            retention_until=TODAY,
+            research_basis="public_task",
         )
         cohorts = Cohort.objects.bulk_create(
             Cohort(
