@@ -52,3 +52,37 @@ def test_another_providers_learner_is_refused_without_showing_who_they_are(world
     assert "registered by another provider" in page and "Maryam" not in page
     assert Learner.objects.count() == Learner.objects.filter(enrolments__isnull=False).distinct().count()
     assert not Enrolment.objects.filter(cohort=world["cohort_a2"], learner__identity__uln=ULN).exists()
+
+
+def test_a_learner_on_two_cohorts_of_a_pilot_is_one_learner_in_its_exports(world, tmp_path):
+    import csv
+
+    from django.utils import timezone
+
+    from devtools.evaluation_factories import CohortFactory
+    from evaluation.exports import export_pilot
+
+    first = world["cohort_a1"]
+    second = CohortFactory(
+        pilot=first.pilot,
+        class_page=first.class_page,
+        start_date=first.end_date,
+        end_date=first.end_date.replace(year=first.end_date.year + 1),
+    )
+    consent = {"consent-privacy_notice_version": "2025-1", "consent-research": "on"}
+    assert enrol(world["staff1"], first, **consent).status_code == 302
+    assert (
+        enrol(world["staff1"], second, **consent, **{"enrol-start_date": second.start_date.isoformat()}).status_code
+        == 302
+    )
+    export_pilot(first.pilot, tmp_path, recipient="r", level="record", today=timezone.localdate())
+
+    def rows(name):
+        with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    ours = [row for row in rows("enrolments") if row["cohort"] in {first.name, second.name}]
+    assert Learner.objects.get(identity__uln=ULN).enrolments.count() == 2
+    learner_ids = [row["learner_id"] for row in ours]  # the returning learner, and one the fixture enrolled
+    (returning,) = [pseudonym for pseudonym in set(learner_ids) if learner_ids.count(pseudonym) == 2]
+    assert [row["learner_id"] for row in rows("learners")].count(returning) == 1
