@@ -50,6 +50,13 @@ def seed_instrument(instrument_model, item_model, definition=INTEGRATION_SURVEY)
         item_model.objects.get_or_create(
             instrument=instrument,
             code=code,
-            defaults={"text": text, "value_labels": labels, "higher_is_better": higher_is_better, "sort_order": order},
+            defaults={
+                "text": text,
+                "value_labels": labels,
+                "higher_is_better": higher_is_better,
+                "sort_order": order,
+                # migration 0002 runs before SurveyItem.construct exists
+                **({"construct": code} if any(f.name == "construct" for f in item_model._meta.fields) else {}),
+            },
         )
     return instrument

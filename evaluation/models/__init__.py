@@ -4,6 +4,7 @@
 from finder.vocabularies import EsolLevel, Skill
 
 from .exports import PilotExport
+from .invitations import ComparisonMember, SurveyInvitation
 from .learners import (
     AgeBand,
     ConsentRecord,
@@ -35,6 +36,7 @@ __all__ = [
     "Attendance",
     "AuditEntry",
     "Cohort",
+    "ComparisonMember",
     "CompletionStatus",
     "ConsentRecord",
     "EmploymentStatus",
@@ -57,6 +59,7 @@ __all__ = [
     "StaffAssignment",
     "SurveyAnswer",
     "SurveyInstrument",
+    "SurveyInvitation",
     "SurveyItem",
     "SurveyResponse",
     "TimeInUK",

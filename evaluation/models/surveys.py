@@ -12,6 +12,12 @@ class SurveyInstrument(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=150)
+    translation_version = models.CharField(
+        _("translation version"),
+        max_length=20,
+        blank=True,
+        help_text=_("The version of the translations learners answered in; recorded on each response."),
+    )
 
     class Meta:
         verbose_name = _("survey instrument")
@@ -30,6 +36,14 @@ class SurveyItem(models.Model):
     value_labels = models.JSONField(_("allowed values"))
     higher_is_better = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    construct = models.SlugField(
+        _("what it measures"),
+        max_length=40,
+        help_text=_(
+            "Items of different versions with the same construct are compared as one (change across versions)."
+        ),
+    )
+    source = models.CharField(_("source of the wording"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -46,10 +60,17 @@ class SurveyResponse(models.Model):
         END = "end", _("End of course")
         FOLLOW_UP = "follow_up", _("Follow-up at 6 months")
 
+    class Mode(models.TextChoices):
+        STAFF = "staff", _("Entered by staff")
+        SELF = "self", _("Answered by the learner (link)")
+
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="survey_responses")
     instrument = models.ForeignKey(SurveyInstrument, on_delete=models.PROTECT, related_name="responses")
     wave = models.CharField(_("wave"), max_length=10, choices=Wave.choices)
     date = models.DateField(_("date"))
+    mode = models.CharField(_("how it was answered"), max_length=5, choices=Mode.choices, default=Mode.STAFF)
+    language = models.CharField(_("language answered in"), max_length=10, blank=True)
+    translation_version = models.CharField(_("translation version"), max_length=20, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)  # the form's one-time key
 
     class Meta:

@@ -2,6 +2,7 @@ from finder.geography.models import District, GeocodeCacheEntry, Outcode, Place,
 
 from .assessments import AssessmentBooking, AssessmentResult, AssessmentResultLookup, AssessmentSlot
 from .classes import ClassPage, ClassSession
+from .demand import SearchDemand
 from .eligibility import EligibilityRules
 from .enquiries import EmployerEnquiry, Enquiry
 from .providers import ProviderIndexPage, ProviderPage
@@ -30,6 +31,7 @@ __all__ = [
     "Postcode",
     "ProviderIndexPage",
     "ProviderPage",
+    "SearchDemand",
     "Sector",
     "TargetGroup",
     "Venue",
