@@ -5,6 +5,8 @@ volunteering, ONS4 personal wellbeing, and an ESOL-specific confidence item. Nev
 add a new one.
 """
 
+from django.utils.translation import gettext
+
 AGREE_4 = {"1": "Not at all", "2": "Not very", "3": "Fairly", "4": "Very"}
 YES_NO = {"0": "No", "1": "Yes"}
 ZERO_TO_TEN = {str(n): str(n) for n in range(11)}
@@ -60,3 +62,13 @@ def seed_instrument(instrument_model, item_model, definition=INTEGRATION_SURVEY)
             },
         )
     return instrument
+
+
+def item_text(item) -> str:
+    """The question in the active language (the English wording is the message id in the catalogues)."""
+    return gettext(item.text)
+
+
+def value_labels(item) -> dict[str, str]:
+    """The item's allowed values and their labels in the active language, in order."""
+    return {value: gettext(label) for value, label in item.value_labels.items()}
