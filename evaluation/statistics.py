@@ -14,6 +14,7 @@ interval is ``None`` and screens say so rather than showing a false certainty.
 """
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,7 +52,9 @@ def wilson(successes: int, n: int, confidence: float = CONFIDENCE) -> Estimate:
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return Estimate(p, n, float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return Estimate(p, n, low, high)
 
 
 def mean(values: Sequence[float], confidence: float = CONFIDENCE) -> Estimate:
@@ -62,7 +65,7 @@ def mean(values: Sequence[float], confidence: float = CONFIDENCE) -> Estimate:
     average = sum(values) / n
     if n < 2:
         return Estimate(average, n)
-    sd = float(stats.tstd(values))
+    sd = statistics.stdev(values)
     half = stats.t.ppf(1 - (1 - confidence) / 2, n - 1) * sd / math.sqrt(n)
     return Estimate(average, n, float(average - half), float(average + half))
 
@@ -73,7 +76,7 @@ def paired_change(pairs: Sequence[tuple[float, float]], confidence: float = CONF
     estimate = mean(differences, confidence)
     if estimate.n < 2:
         return estimate
-    if stats.tstd(differences) == 0:
+    if statistics.pvariance(differences) == 0:
         p_value = 1.0 if estimate.value == 0 else 0.0
     else:
         p_value = float(stats.ttest_1samp(differences, 0.0).pvalue)
@@ -93,7 +96,7 @@ def difference_in_differences(
     difference = sum(treated_changes) / n1 - sum(comparison_changes) / n2
     if n1 < 2 or n2 < 2:
         return Estimate(difference, n1 + n2)
-    v1, v2 = float(stats.tvar(treated_changes)) / n1, float(stats.tvar(comparison_changes)) / n2
+    v1, v2 = statistics.variance(treated_changes) / n1, statistics.variance(comparison_changes) / n2
     se = math.sqrt(v1 + v2)
     if se == 0:
         return Estimate(difference, n1 + n2)
