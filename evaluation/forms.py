@@ -34,7 +34,6 @@ from .models import (
     Outcome,
     ProgressionOutcome,
     Skill,
-    SurveyResponse,
     WithdrawalReason,
     uln_validator,
 )
@@ -313,29 +312,6 @@ class EndEnrolmentForm(VersionedFormMixin, forms.Form):
         if data.get("actual_end_date") and data["actual_end_date"] < self.enrolment.start_date:
             self.add_error("actual_end_date", _("The last day cannot be before the learner started."))
         return data
-
-
-class SurveyForm(SubmissionKeyFormMixin, forms.Form):
-    def __init__(self, *args, instrument, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["wave"] = forms.ChoiceField(label=_("When"), choices=SurveyResponse.Wave.choices)
-        self.fields["date"] = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=datetime.date.today)
-        self.items = list(instrument.items.all())
-        for item in self.items:
-            self.fields[f"item_{item.code}"] = forms.TypedChoiceField(
-                label=item.text,
-                choices=[(int(v), label) for v, label in item.value_labels.items()],
-                coerce=int,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-
-    def answers(self) -> dict[str, int]:
-        return {
-            item.code: self.cleaned_data[f"item_{item.code}"]
-            for item in self.items
-            if self.cleaned_data.get(f"item_{item.code}") not in (None, "")
-        }
 
 
 class OutcomeForm(SubmissionKeyFormMixin, forms.ModelForm):

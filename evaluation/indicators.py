@@ -74,7 +74,7 @@ class LearnerFacts:
     provider: str
     borough: str
     bands: dict
-    integration: dict = field(default_factory=dict)  # item code -> (baseline, follow-up) values
+    integration: dict = field(default_factory=dict)  # construct -> (baseline, follow-up) values, any versions
 
 
 @dataclass(frozen=True)
@@ -219,14 +219,16 @@ def learner_facts(learners) -> list[LearnerFacts]:
     answers = SurveyAnswer.objects.filter(
         response__learner_id__in=[learner.id for learner in learners],
         response__wave__in=[SurveyResponse.Wave.BASELINE, SurveyResponse.Wave.FOLLOW_UP],
-    ).values_list("response__learner_id", "response__instrument_id", "response__wave", "item__code", "value")
-    for learner_id, instrument_id, wave, item, value in answers:
-        pairs[learner_id].setdefault((instrument_id, item), {})[wave] = value
+    ).order_by("response__instrument__version")  # pairs by construct across versions; a later version wins
+    for learner_id, wave, construct, value in answers.values_list(
+        "response__learner_id", "response__wave", "item__construct", "value"
+    ):
+        pairs[learner_id].setdefault(construct, {})[wave] = value
     result = []
     for learner in learners:
         integration = {
-            item: (waves[SurveyResponse.Wave.BASELINE], waves[SurveyResponse.Wave.FOLLOW_UP])
-            for (_instrument, item), waves in pairs[learner.id].items()
+            construct: (waves[SurveyResponse.Wave.BASELINE], waves[SurveyResponse.Wave.FOLLOW_UP])
+            for construct, waves in pairs[learner.id].items()
             if len(waves) == 2
         }
         bands = {name: str(getattr(learner, name)) for name in REACH_CHARACTERISTICS}

@@ -32,12 +32,13 @@ from .forms import (
     LearnerForm,
     OutcomeForm,
     RegisterForm,
-    SurveyForm,
 )
 from .indicators import PERSISTENT_ABSENCE_RUN
-from .models import Attendance, AuditEntry, Goal, SurveyInstrument
+from .instruments import instruction
+from .models import Attendance, AuditEntry, Goal
 from .services.assessments_from_finder import carry_over_assessment
 from .services.imports import import_assessments, import_registers
+from .survey_forms import SurveyForm, chosen_instrument, survey_versions
 
 staff_login_required = login_required(login_url="wagtailadmin_login")
 MAX_ID = 2**63 - 1  # a longer number in a query string is no record: "not found", not a server error
@@ -226,7 +227,7 @@ def _recordable_learner(request, learner_id: int):
 @never_cache  # no stale form (and its used submission key) from the back-forward cache
 def record_survey(request, learner_id: int):
     learner = _recordable_learner(request, learner_id)
-    instrument = SurveyInstrument.objects.order_by("-version").first()
+    instrument = chosen_instrument(request.POST.get("version") or request.GET.get("version"))
     if instrument is None:
         raise Http404
     form = SurveyForm(request.POST or None, instrument=instrument)
@@ -242,7 +243,8 @@ def record_survey(request, learner_id: int):
         )
         messages.success(request, _("Survey answers saved."))
         return redirect("evaluation:home")
-    return render(request, T + "form.html", {"form": form, "title": str(instrument)})
+    context = {"form": form, "title": str(instrument), "versions": survey_versions(), "instruction": instruction()}
+    return render(request, T + "survey_form.html", context)
 
 
 @staff_login_required
