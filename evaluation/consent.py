@@ -14,8 +14,12 @@ that day the learner is out, and the records before it still say what they agree
 - Follow-up contact, whatever the pilot: only learners whose consent on the day says yes to being contacted and is
   not withdrawn. No record, no contact.
 
-Exports and indicators call ``research_learners`` (or ``research_learner_ids``); screens call
-``may_contact_for_follow_up``. Nothing else decides this.
+- Research, **comparison group** (``ComparisonMember``, people waiting for a place): only members whose consent on
+  the day says yes to research and is not withdrawn, whatever the pilot's basis: they are not the pilot's learners,
+  so they take part only by explicit agreement.
+
+Exports and indicators call ``research_learners`` (or ``research_learner_ids``) and
+``research_comparison_members``; screens call ``may_contact_for_follow_up``. Nothing else decides this.
 """
 
 import datetime
@@ -51,6 +55,14 @@ def research_learners(pilot: Pilot, on: datetime.date) -> QuerySet[Learner]:
     if pilot.research_basis == ResearchBasis.PUBLIC_TASK:
         return learners.filter(agreed | Q(latest_consent__isnull=True))
     return learners.filter(agreed)
+
+
+def research_comparison_members(pilot: Pilot, on: datetime.date) -> QuerySet[Learner]:
+    """The pilot's comparison-group members whose records research may use on ``on``: an explicit research "yes",
+    not withdrawn (the pilot's public-task basis does not reach people who are not its learners). Anyone enrolled
+    on the pilot since is its learner, not a comparison member."""
+    members = Learner.objects.filter(comparison_membership__pilot=pilot).exclude(enrolments__cohort__pilot=pilot)
+    return with_latest_consent(members, on).filter(latest_consent__in=_agreeing(on, research=True))
 
 
 def research_learner_ids(pilot: Pilot, on: datetime.date) -> QuerySet:

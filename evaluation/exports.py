@@ -11,12 +11,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from esolplus import safe_cells
 
 from . import destinations
 from .consent import research_learner_ids
+from .export_tables import exported_learner_ids, learner_rows, survey_rows
 from .indicators import Period, indicator_rows
 from .models import (
     AgeBand,
@@ -35,7 +36,6 @@ from .models import (
     Pilot,
     ProgressionOutcome,
     Skill,
-    SurveyAnswer,
     SurveyItem,
     SurveyResponse,
     TimeInUK,
@@ -54,9 +54,11 @@ def _choices(choices) -> str:
 
 
 ID = ("string", "Pseudonymous ID, different in every export")
+GROUPS = "pilot=Pilot learner; comparison=Comparison group (waiting for a place; observational, not randomised)"
 CODEBOOK = {
     "learners": [
         ("learner_id", "Learner", *ID),
+        ("group", "Pilot learner or comparison-group member", "code", GROUPS),
         ("provider", "Provider that registered the learner", "string", ""),
         ("age_band", "Age band", "code", _choices(AgeBand.choices)),
         ("borough", "Borough of residence (ONS code)", "code", "ONS local authority district code"),
@@ -105,6 +107,7 @@ CODEBOOK = {
     ],
     "survey_responses": [
         ("learner_id", "Learner", *ID),
+        ("group", "Pilot learner or comparison-group member", "code", GROUPS),
         ("instrument", "Survey instrument code and version", "string", "code:version"),
         ("wave", "Survey wave", "code", _choices(SurveyResponse.Wave.choices)),
         ("date", "Date answered", "date", "YYYY-MM-DD"),
@@ -243,24 +246,8 @@ def _record_tables(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> dict[
     research = research_learner_ids(pilot, today)
     enrolments = Enrolment.objects.filter(cohort__pilot=pilot, learner_id__in=research)
     learners = Learner.objects.filter(pk__in=research)
-    yes_no = {True: 1, False: 0, None: ""}
     return {
-        "learners": (
-            (ids("learner", pk), provider, age, borough or "", language, gender, uk, employment, yes_no[childcare])
-            for pk, provider, age, borough, language, gender, uk, employment, childcare in learners.order_by("pk")
-            .values_list(
-                "pk",
-                "provider__title",
-                "age_band",
-                "borough_id",
-                "first_language",
-                "gender",
-                "time_in_uk",
-                "employment_status",
-                "childcare_need",
-            )
-            .iterator(CHUNK)
-        ),
+        "learners": learner_rows(pilot, today, ids),
         "enrolments": (
             (
                 ids("enrolment", pk),
@@ -304,23 +291,7 @@ def _record_tables(pilot: Pilot, today: datetime.date, ids: Pseudonyms) -> dict[
             .values_list("enrolment_id", "set_date", "rating", "self_assessment")
             .iterator(CHUNK)
         ),
-        "survey_responses": (
-            (ids("learner", learner), f"{code}:{version}", wave, _iso(day), item, value)
-            for learner, code, version, wave, day, item, value in SurveyAnswer.objects.filter(
-                response__learner__in=learners.values("pk")
-            )
-            .order_by("response__learner_id", "response__date", "item__sort_order")
-            .values_list(
-                "response__learner_id",
-                "response__instrument__code",
-                "response__instrument__version",
-                "response__wave",
-                "response__date",
-                "item__code",
-                "value",
-            )
-            .iterator(CHUNK)
-        ),
+        "survey_responses": survey_rows(pilot, today, ids),
         "outcomes": (
             (ids("learner", learner), outcome_type, "" if code is None else code, _iso(day), source)
             for learner, outcome_type, code, day, source in ProgressionOutcome.objects.filter(
@@ -337,7 +308,9 @@ def _codebook_rows(pilot: Pilot, tables: dict) -> Iterator[tuple]:
     for table, columns in tables.items():
         for column in columns:
             yield (table, *column)
-    items = SurveyItem.objects.filter(instrument__responses__learner__enrolments__cohort__pilot=pilot).distinct()
+    exported = Q(instrument__responses__learner__enrolments__cohort__pilot=pilot)
+    exported |= Q(instrument__responses__learner__comparison_membership__pilot=pilot)
+    items = SurveyItem.objects.filter(exported).distinct()
     for item in items.select_related("instrument"):
         labels = "; ".join(f"{value}={label}" for value, label in item.value_labels.items())
         yield ("survey_items", item.code, item.text, "integer", labels)
@@ -349,8 +322,9 @@ K_ANONYMITY = 5
 def learners_in_small_combinations(pilot: Pilot, today: datetime.date) -> int:
     """Exported learners whose age band, borough, first language and gender are shared by fewer than 5
     (re-identification)."""
+    groups = exported_learner_ids(pilot, today).values()
     combos = (
-        Learner.objects.filter(pk__in=research_learner_ids(pilot, today))
+        Learner.objects.filter(Q(*(Q(pk__in=ids) for ids in groups), _connector=Q.OR))
         .values("age_band", "borough_id", "first_language", "gender")
         .annotate(n=Count("pk", distinct=True))
     )
