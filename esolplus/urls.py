@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("about/data/", views.data_sources, name="data_sources"),
     path("find/", include("finder.search.urls")),
     path("assessments/", include("finder.search.assessment_urls")),
+    path("survey/", include("evaluation.survey_link_urls")),
     path("", include(wagtail_urls)),  # the page tree: home, providers, classes, workplace offers
     prefix_default_language=False,
 )

@@ -27,3 +27,11 @@ def delete_expired_exports() -> int:
 def purge_expired_identities() -> int:
     """UK GDPR retention: erase identities of learners whose every pilot is past its retention date (daily)."""
     return services.purge_expired_identities(timezone.localdate())
+
+
+@job()
+def remind_survey_invitations() -> int:
+    """Remind learners who have not answered their survey link (daily; each reminder has its own outbox key)."""
+    from .services.invitations import remind_unanswered
+
+    return remind_unanswered(timezone.now())

@@ -177,6 +177,13 @@ WAITING_LIST_CLOSED_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_CLOSED_RET
 ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
 # Assessment bookings and their results are forgotten this long after they last changed (and once the slot is past).
 ASSESSMENT_RETENTION_DAYS = int(os.environ.get("ASSESSMENT_RETENTION_DAYS", "365"))
+# Surveys answered by link (evaluation.services.invitations): days a link stays valid, days before an unanswered one
+# is reminded (and between reminders), and how many reminders at most.
+SURVEY_LINK_DAYS = int(os.environ.get("SURVEY_LINK_DAYS", "28"))
+SURVEY_REMINDER_AFTER_DAYS = int(os.environ.get("SURVEY_REMINDER_AFTER_DAYS", "5"))
+SURVEY_MAX_REMINDERS = int(os.environ.get("SURVEY_MAX_REMINDERS", "2"))
+# Posts to survey links from one client address (one per screen, so higher than the enquiry limit).
+SURVEY_LINK_RATE = os.environ.get("SURVEY_LINK_RATE", "300/h")
 
 # The client's address, for rate limits and login throttling (esolplus.client_ip). TRUSTED_PROXY_COUNT is how many
 # reverse proxies in front of the app append to X-Forwarded-For (e.g. 1 for one nginx or load balancer). With the
@@ -223,6 +230,7 @@ SCHEDULED_TASKS = [
     ("finder.assessment_services.remind_tomorrow", "0 * * * *"),
     ("finder.assessment_services.purge_old_bookings", "55 2 * * *"),
     ("finder.search.enquiries.purge_old_enquiries", "40 2 * * *"),
+    ("evaluation.tasks.remind_survey_invitations", "0 10 * * *"),
 ]
 
 # Login throttling first (django-axes), then the ordinary user/password check.
