@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .models import Pilot
 from .services.prepared_exports import downloadable, exports_for, private_storage, request_export
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "sav", "dta")
 
 
 def record_level(request, pilot: Pilot) -> HttpResponse:

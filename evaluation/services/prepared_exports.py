@@ -21,6 +21,7 @@ from django.utils import timezone
 from esolplus.tasks import enqueue_on_commit, error_text
 
 from ..access import can_view_pilot
+from ..analyst_formats import ANALYST_FORMATS, export_analyst_files
 from ..exports import export_pilot
 from ..models import Pilot, PilotExport
 
@@ -66,15 +67,25 @@ def build(export_id: int) -> str:
     PilotExport.objects.filter(pk=export_id).update(status=PilotExport.Status.RUNNING)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "files"
-        export_pilot(
-            export.pilot,
-            folder,
-            user=export.user,
-            recipient=f"user:{export.user_id}",
-            fmt=export.format,
-            level="record",
-            today=timezone.localdate(),
-        )
+        if export.format in ANALYST_FORMATS:  # SPSS or Stata files, with the CSVs and a data dictionary
+            export_analyst_files(
+                export.pilot,
+                folder,
+                export.format,
+                user=export.user,
+                recipient=f"user:{export.user_id}",
+                today=timezone.localdate(),
+            )
+        else:
+            export_pilot(
+                export.pilot,
+                folder,
+                user=export.user,
+                recipient=f"user:{export.user_id}",
+                fmt=export.format,
+                level="record",
+                today=timezone.localdate(),
+            )
         archive = Path(tmp) / "export.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
             for path in sorted(folder.iterdir()):
