@@ -12,20 +12,20 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from esolplus import safe_cells
 
 from . import access, export_views
-from .charts import attendance_by_week, level_bars
+from . import dashboard as dashboard_figures
+from . import indicator_catalogue as catalogue
 from .exports import export_pilot
 from .forms import (
     DashboardFilterForm,
 )
-from .indicators import Period, indicator_rows, pilot_enrolments
+from .indicators import Period, pilot_enrolments
 from .models import Pilot
-from .publishing import COLUMNS
+from .publishing import COLUMNS, with_interval
 from .release_forms import PublishResultsForm
 from .services import prepared_exports, releases
 from .views import T, staff_login_required
@@ -61,53 +61,12 @@ def _filters(request, pilot):
     return form, params
 
 
-def _display(measure) -> dict:
-    value = measure.value
-    if value is None:
-        shown = "–"
-    elif measure.kind == "rate":
-        shown = f"{100 * value:.1f}%"
-    elif measure.kind == "mean":
-        shown = f"{value:+.2f}"
-    else:
-        shown = str(value)
-    numerator = "" if measure.kind == "mean" else measure.numerator
-    denominator = "" if measure.denominator is None else measure.denominator
-    return {"numerator": numerator, "denominator": denominator, "value": shown}
-
-
-HEADLINES = [
-    ("starts", _lazy("Starts")),
-    ("attendance_rate", _lazy("Attendance")),
-    ("attendance_not_recorded", _lazy("Sessions with no mark")),
-    ("persistent_absence", _lazy("Persistently absent")),
-    ("retention", _lazy("Retention")),
-    ("achievement", _lazy("Achievement")),
-    ("rarpa_achievement", _lazy("RARPA goals fully achieved")),
-    ("progression_within_6_months", _lazy("Progressed within 6 months")),
-]
-
-
-def _headline_stats(headline: dict) -> list[dict]:
-    stats = []
-    for key, label in HEADLINES:
-        measure = headline.get(key)
-        if measure is None:
-            continue
-        shown = _display(measure)
-        detail = f"{shown['numerator']} / {shown['denominator']}" if measure.kind == "rate" else ""
-        stats.append({"label": label, "value": shown["value"], "detail": detail})
-    return stats
-
-
 @staff_login_required
 def dashboard(request, slug: str):
     pilot = _viewable_pilot(request, slug)
     today = timezone.localdate()
     form, params = _filters(request, pilot)
-    rows = indicator_rows(pilot, today, **params)
-    headline = {r.indicator: r.measure for r in rows if r.breakdown == "pilot"}
-    enrolments = pilot_enrolments(pilot, params["provider_id"], params["borough_code"])
+    figures = dashboard_figures.build(pilot, today, **params)
     latest_release = pilot.releases.order_by("-version").first()
     return render(
         request,
@@ -115,13 +74,7 @@ def dashboard(request, slug: str):
         {
             "pilot": pilot,
             "form": form,
-            "stats": _headline_stats(headline),
-            "table": [
-                {"indicator": r.indicator, "breakdown": r.breakdown, "group": r.group, **_display(r.measure)}
-                for r in rows
-            ],
-            "weeks": attendance_by_week(enrolments, today, params["period"]),
-            "levels": level_bars(headline),
+            **figures,
             "query": request.GET.urlencode(),
             "is_coordinator": access.is_coordinator(request.user),
             "exports": prepared_exports.exports_for(request.user, pilot),
@@ -204,6 +157,16 @@ def _public_release(slug: str, version: int | None):
     return pilot, release
 
 
+def _named_rows(rows: list[dict]) -> list[dict]:
+    """Published rows with each indicator's human name beside the cells as published (the interval worked out
+    from the published counts for releases frozen before it was a column)."""
+    items = catalogue.item_names()
+    return [
+        {"name": catalogue.human_name(row["indicator"], items), "cells": [with_interval(row)[c] for c in COLUMNS]}
+        for row in rows
+    ]
+
+
 def results(request, slug: str, version: int | None = None):
     """The public, disclosure-controlled results of a pilot, as frozen when a coordinator published them."""
     pilot, release = _public_release(slug, version)
@@ -214,7 +177,7 @@ def results(request, slug: str, version: int | None = None):
             "pilot": pilot,
             "release": release,
             "columns": COLUMNS,
-            "rows": [[row[c] for c in COLUMNS] for row in release.rows],
+            "rows": _named_rows(release.rows),
             "versions": pilot.releases.order_by("-version").only("version", "published_at", "pilot_id"),
         },
     )
@@ -227,5 +190,5 @@ def results_csv(request, slug: str, version: int | None = None) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{pilot.slug}-results-v{release.version}.csv"'
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
-    writer.writerows(safe_cells.csv_row(row[c] for c in COLUMNS) for row in release.rows)
+    writer.writerows(safe_cells.csv_row(with_interval(row)[c] for c in COLUMNS) for row in release.rows)
     return response

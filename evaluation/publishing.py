@@ -10,8 +10,10 @@ from collections import defaultdict
 
 from .disclosure import SUPPRESSED, Cell, is_primary, pinned_by_sums, protect, round_to_5
 from .indicators import Row
+from .statistics import wilson
 
-COLUMNS = ["indicator", "breakdown", "group", "period", "numerator", "denominator", "value"]
+# ci_low/ci_high: a rate's Wilson 95% interval worked out from the published (rounded) counts beside it.
+COLUMNS = ["indicator", "breakdown", "group", "period", "numerator", "denominator", "value", "ci_low", "ci_high"]
 # Bumped whenever docs/indicators.md changes what a published figure means; frozen into each release.
 DEFINITIONS_VERSION = "2026.11"
 
@@ -151,6 +153,25 @@ def published_rate(numerator: int, denominator: int) -> str:
     return f"{100 * numerator / denominator:.1f}" if denominator else ""
 
 
+def published_interval(numerator: str, denominator: str) -> tuple[str, str]:
+    """A rate's Wilson 95% interval (percentages, one decimal) from its published, rounded counts only, so it says
+    nothing the counts do not; blank when a count is hidden or there is nothing to divide."""
+    if not (numerator.isdecimal() and denominator.isdecimal()) or int(denominator) == 0:
+        return "", ""
+    estimate = wilson(min(int(numerator), int(denominator)), int(denominator))
+    return f"{100 * estimate.low:.1f}", f"{100 * estimate.high:.1f}"
+
+
+def with_interval(row: dict) -> dict:
+    """A published row with its interval cells; releases frozen before the interval columns get them worked out
+    from their published counts, exactly as a new release would."""
+    if "ci_low" in row:
+        return row
+    is_rate = row["denominator"] != "" and row["numerator"] != ""
+    low, high = published_interval(row["numerator"], row["denominator"]) if is_rate else ("", "")
+    return {**row, "ci_low": low, "ci_high": high}
+
+
 def _count(value, key, hidden) -> str:
     return SUPPRESSED if key in hidden else str(round_to_5(int(value)))
 
@@ -166,15 +187,17 @@ def publish(rows: list[Row], threshold: int) -> list[dict]:
         line = {"indicator": row.indicator, "breakdown": row.breakdown, "group": row.group, "period": row.period}
         if m.kind == "count":
             shown = _count(m.numerator, _cell_key(m.numerator_key, row), hidden)
-            line.update(numerator=shown, denominator="", value=shown)
+            line.update(numerator=shown, denominator="", value=shown, ci_low="", ci_high="")
         elif m.kind == "rate":
             num = _count(m.numerator, _cell_key(m.numerator_key, row), hidden)
             den = _count(m.denominator, _cell_key(m.denominator_key, row), hidden)
             value = SUPPRESSED if SUPPRESSED in (num, den) else published_rate(int(num), int(den))
             line.update(numerator=num, denominator=den, value=value)
+            low, high = published_interval(num, den)
+            line.update(ci_low=low, ci_high=high)
         else:
             den = _count(m.denominator, _cell_key(m.denominator_key, row), hidden)
             value = SUPPRESSED if den == SUPPRESSED else _mean(m.value, decimals) if m.denominator else ""
-            line.update(numerator="", denominator=den, value=value)
+            line.update(numerator="", denominator=den, value=value, ci_low="", ci_high="")
         published.append(line)
     return published
