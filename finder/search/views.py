@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from finder.models import ClassPage
 from finder.search.cards import attach_cards
+from finder.search.demand import record_search
 from finder.search.filters import ClassFilter, active_filters
 from finder.search.forms import PlaceForm, SortOrder
 from finder.search.queries import (
@@ -87,6 +88,7 @@ def find_classes(request):
                     attach_cards(page_obj.object_list, today)
                 search = Search(request.GET, origin, radius, today)
                 suggestions = suggest(search, filterset.form, paginator.count)
+                record_search(request, place_form, filterset.form, paginator.count)  # finder.search.demand
     context = {
         "place_form": place_form,
         "filter_form": filterset.form,
