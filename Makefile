@@ -37,11 +37,14 @@ translations: install
 	$(PY) manage.py compile_translations
 
 # Re-extract learner-facing messages into every catalogue (needs GNU gettext); staff screens stay English.
+# Of evaluation/, only what learners read is extracted: the survey's wording (instruments.py) and the survey by
+# link (survey_link*.py); the patterns below skip every other module there.
 MESSAGE_LANGUAGES := ar bn es fa pl pt ro so ti tr uk ur
 messages: install
 	$(PY) manage.py makemessages --no-obsolete --no-location $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
 		-i ".venv/*" -i "tests/*" -i "node_modules/*" -i "scripts/*" -i "staticfiles/*" -i "esolplus/settings/*" \
-		-i "evaluation/*" -i "templates/evaluation/*" -i "templates/pages/evaluation/*" -i "templates/account/*" -i "templates/two_factor/*" \
+		-i "evaluation/[!is]*" -i "evaluation/indicator*" -i "evaluation/s[!u]*" -i "evaluation/survey_due*" -i "evaluation/survey_forms.py" \
+		-i "templates/evaluation/*" -i "templates/pages/evaluation/*" -i "templates/account/*" -i "templates/two_factor/*" \
 		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/cms/*" -i "devtools/*" \
 		-i "finder/wagtail_hooks.py" -i "finder/openreferral/*" \
 		-i "finder/geography/models.py" -i "esolplus/two_factor.py" -i "esolplus/spreadsheets.py" -i "esolplus/xlsx_census.py" \

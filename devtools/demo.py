@@ -22,14 +22,20 @@ def demo_user(username: str, *, groups: list[Group] = (), superuser: bool = Fals
 
 def load_all(stdout) -> list[Login]:
     from devtools.demo_assessments import load_assessment_demo
+    from devtools.demo_comparison import load_comparison_demo
+    from devtools.demo_demand import load_demand_demo
     from devtools.demo_evaluation import load_demo_data
     from devtools.demo_finder import load_demo_content
+    from devtools.demo_surveys import load_survey_demo
 
     demo_user("admin", superuser=True, email="admin@example.org")
     logins: list[Login] = [("Site administrator", "admin", DEMO_PASSWORD)]
     logins += load_demo_content(stdout)
     load_assessment_demo(stdout)
+    load_demand_demo(stdout)
     logins += load_demo_data(stdout)
+    load_survey_demo(stdout)
+    load_comparison_demo(stdout)
     publish_demo_results(stdout)
     return logins
 

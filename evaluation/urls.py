@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from . import consent_views, correction_views, pilot_views, session_views, views
+from . import (
+    consent_views,
+    correction_views,
+    definition_views,
+    evidence_views,
+    pilot_views,
+    session_views,
+    survey_due_views,
+    views,
+)
+from .comparison_views import comparison, comparison_add
 
 app_name = "evaluation"
 
@@ -34,11 +44,21 @@ urlpatterns = [
     path("learners/<int:learner_id>/subject-access/", views.subject_access, name="subject_access"),
     path("learners/<int:learner_id>/erase/", views.erase, name="erase"),
     path("learners/<int:learner_id>/consent/withdraw/", consent_views.withdraw, name="withdraw_consent"),
+    path("cohorts/<int:cohort_id>/surveys-due/", survey_due_views.cohort_due, name="survey_due"),
+    path("learners/<int:learner_id>/invite/", survey_due_views.invite_survey, name="invite_survey"),
+    path("pilots/<slug:slug>/comparison-due/", survey_due_views.comparison_due, name="comparison_due"),
+    path("indicators/", definition_views.indicator_definitions, name="indicator_definitions"),
     path("pilots/<slug:slug>/", pilot_views.dashboard, name="dashboard"),
     path("pilots/<slug:slug>/export/", pilot_views.export, name="export"),
     path("pilots/<slug:slug>/publish/", pilot_views.publish_results, name="publish"),
+    path("pilots/<slug:slug>/comparison/", comparison, name="comparison"),
+    path("pilots/<slug:slug>/comparison/add/", comparison_add, name="comparison_add"),
     path("results/<slug:slug>/", pilot_views.results, name="results"),
     path("results/<slug:slug>/results.csv", pilot_views.results_csv, name="results_csv"),
     path("results/<slug:slug>/v<int:version>/", pilot_views.results, name="results_version"),
     path("results/<slug:slug>/v<int:version>/results.csv", pilot_views.results_csv, name="results_version_csv"),
+    path("boroughs/", evidence_views.boroughs, name="boroughs"),
+    path("boroughs.csv", evidence_views.boroughs_csv, name="boroughs_csv"),
+    path("evidence/", evidence_views.public_evidence, name="evidence"),
+    path("evidence.csv", evidence_views.public_evidence_csv, name="evidence_csv"),
 ]

@@ -79,3 +79,46 @@ def test_the_login_security_pages_are_valid_html(client, settings):
     assert "<code>" in documents["two-factor-backup-codes"]
     errors = html_errors(documents)
     assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
+
+
+@pytest.mark.django_db
+def test_the_evaluation_dashboard_and_indicator_definitions_are_valid_html(request, client, django_user_model):
+    """Staff pages with charts (SVG, data tables in <details>): the dashboard with a figure in every chart."""
+    require("java", "vnu")
+    request.getfixturevalue("geography")
+    from tests.evaluation.test_dashboard import pilot_with_figures
+
+    pilot = pilot_with_figures("evaluator-html")
+    client.force_login(django_user_model.objects.get(username="evaluator-html"))
+    documents = {}
+    for name, url in (("dashboard", f"/evaluation/pilots/{pilot.slug}/"), ("definitions", "/evaluation/indicators/")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        documents[name] = response.content.decode()
+    errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
+
+
+@pytest.mark.django_db
+def test_the_borough_evidence_pages_are_valid_html(request, client):
+    """The public page and the coordinators' one, with a filter that is refused."""
+    require("java", "vnu")
+    request.getfixturevalue("geography")
+    from tests.evaluation.test_evidence import make_figures
+
+    make_figures()
+    documents = {
+        name: client.get("/evaluation/evidence/", query).content.decode()
+        for name, query in (
+            ("evidence", {}),
+            ("evidence-borough", {"borough": "E09000030"}),
+            ("evidence-bad-filter", {"level": "x"}),
+        )
+    }
+    from devtools.factories import coordinator
+
+    client.force_login(coordinator())
+    for name, query in (("boroughs", {}), ("boroughs-bad-months", {"start": "2026-05", "end": "May"})):
+        documents[name] = client.get("/evaluation/boroughs/", query).content.decode()
+    errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())

@@ -169,6 +169,9 @@ EVALUATION_USERS = {
     "subject_access": ("staff",),
     "erase": ("staff",),
     "withdraw_consent": ("staff",),
+    "survey_due": ("coordinator", "staff"),
+    "invite_survey": ("coordinator", "staff"),
+    "comparison_due": ("coordinator",),  # staff: only with comparison-group members of their provider
     "add_session": ("coordinator", "staff"),
     "change_session": ("coordinator", "staff"),
     **{
@@ -176,12 +179,19 @@ EVALUATION_USERS = {
     },
     **{f"delete_{kind}": ("coordinator",) for kind in ("enrolment", "assessment", "goal", "survey", "outcome")},
     "dashboard": ("coordinator", "evaluator"),
+    "indicator_definitions": ("coordinator", "evaluator"),
     "export": ("coordinator", "evaluator"),
     "publish": ("coordinator",),
+    "comparison": ("coordinator", "staff", "evaluator"),
+    "comparison_add": ("coordinator", "staff"),
     "results": ("coordinator", "staff", "evaluator"),
     "results_csv": ("coordinator", "staff", "evaluator"),
     "results_version": ("coordinator", "staff", "evaluator"),
     "results_version_csv": ("coordinator", "staff", "evaluator"),
+    "boroughs": ("coordinator",),
+    "boroughs_csv": ("coordinator",),
+    "evidence": ("coordinator", "staff", "evaluator"),
+    "evidence_csv": ("coordinator", "staff", "evaluator"),
 }
 
 

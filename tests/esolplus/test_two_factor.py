@@ -302,7 +302,7 @@ def _evaluation_urls(records) -> list[str]:
     return urls
 
 
-DOWNLOADS = {"export", "subject_access", "results_csv", "results_version_csv"}
+DOWNLOADS = {"export", "subject_access", "results_csv", "results_version_csv", "boroughs_csv", "evidence_csv"}
 
 
 def test_a_password_alone_gets_no_evaluation_page_and_no_download(client, staff, records):

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = {403, 404, 405}
 PUBLIC_OR_OWN_LISTING = {"home", "results", "results_csv", "results_version", "results_version_csv"}
+PUBLIC_OR_OWN_LISTING |= {"evidence", "evidence_csv"}  # the public evidence base (tests/evaluation/test_evidence.py)
 RECORD_ARGUMENTS = {"cohort_id", "session_id", "enrolment_id", "goal_id", "learner_id"}
 RECORD_ARGUMENTS |= {"assessment_id", "response_id", "outcome_id"}  # corrections (tests/evaluation/test_corrections.py)
+# The comparison group (tests/evaluation/test_comparison.py): who on pilot A may open each screen.
+COMPARISON_USERS = {"comparison": {"evaluator_a", "staff2"}, "comparison_add": {"staff2"}}
 
 
 def _patterns() -> list[URLPattern]:
@@ -82,8 +85,10 @@ def test_provider_records_refuse_everyone_else_with_real_and_guessed_ids(client,
     problems = []
     for kwargs in (real, guessed):
         for name, url in _urls(kwargs, "pilot-a").items():
-            if name in {"dashboard", "export", "publish"} and who == "evaluator_a":
-                continue  # evaluator A is assigned to pilot A: checked below against pilot B
+            if name in {"dashboard", "export", "publish", "indicator_definitions"} and who == "evaluator_a":
+                continue  # evaluator A is assigned to pilot A: checked below against pilot B (definitions: any pilot)
+            if name in COMPARISON_USERS and who in COMPARISON_USERS[name]:
+                continue  # pilot A's evaluator and its providers' staff use its comparison group: pilot B below
             problems += _refused(client, user, url)
     assert not problems, problems
 
@@ -95,6 +100,9 @@ def test_other_pilots_dashboards_and_exports_refuse_everyone_else(client, world,
     for slug in ("pilot-b", "no-such-pilot"):
         for name in ("dashboard", "export", "publish"):
             problems += _refused(client, user, reverse(f"evaluation:{name}", args=[slug]))
+        for name in COMPARISON_USERS:
+            if who != "staff1" or slug != "pilot-b":  # staff1's provider runs a cohort of pilot B too
+                problems += _refused(client, user, reverse(f"evaluation:{name}", args=[slug]))
     assert not problems, problems
 
 
