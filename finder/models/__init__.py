@@ -4,7 +4,8 @@ from .assessments import AssessmentBooking, AssessmentResult, AssessmentResultLo
 from .classes import ClassPage, ClassSession
 from .demand import SearchDemand
 from .eligibility import EligibilityRules
-from .enquiries import EmployerEnquiry, Enquiry
+from .enquiries import EmployerEnquiry, Enquiry, EnquiryNote
+from .problems import ProblemReport
 from .providers import ProviderIndexPage, ProviderPage
 from .reference import IndustrySector, Language, Level, TargetGroup
 from .venues import Venue
@@ -22,6 +23,7 @@ __all__ = [
     "EligibilityRules",
     "EmployerEnquiry",
     "Enquiry",
+    "EnquiryNote",
     "GeocodeCacheEntry",
     "IndustrySector",
     "Language",
@@ -29,6 +31,7 @@ __all__ = [
     "Outcode",
     "Place",
     "Postcode",
+    "ProblemReport",
     "ProviderIndexPage",
     "ProviderPage",
     "SearchDemand",

@@ -1,5 +1,6 @@
 """Enquiries: a learner (or an adviser for them) asks about a class; an employer asks about a workplace offer."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,18 @@ class Enquiry(HasReference, models.Model):
         on_delete=models.SET_NULL,
         related_name="placements",
     )
+    # The provider's inbox: who is answering it (a colleague at the provider), and when it was last reminded about.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_enquiries",
+    )
+    first_response_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
     # The enquiry form's one-time key (esolplus.concurrency): the same form sent twice is one enquiry, one email.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -75,6 +88,24 @@ class Enquiry(HasReference, models.Model):
     @property
     def is_referral(self) -> bool:
         return bool(self.referrer_organisation)
+
+
+class EnquiryNote(models.Model):
+    """A note provider staff keep on an enquiry (what was said, what happens next); never shown to the learner."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("enquiry note")
+        constraints = [models.UniqueConstraint(fields=["submission_key"], name="unique_enquiry_note_submission")]
+
+    def __str__(self):
+        return f"{self.enquiry_id}: {self.text[:40]}"
 
 
 class EmployerEnquiry(HasReference, models.Model):
