@@ -119,6 +119,17 @@ def editors_group(provider: ProviderPage) -> Group | None:
     return Group.objects.filter(name__startswith=EDITORS_PREFIX, name__endswith=f" (#{provider.pk})").first()
 
 
+def provider_editors(provider: ProviderPage):
+    """The active users who edit the provider's listings (its editors' group): whom reminders and problem reports
+    about its listings go to."""
+    from django.contrib.auth import get_user_model
+
+    group = editors_group(provider)
+    if group is None:
+        return get_user_model().objects.none()
+    return group.user_set.filter(is_active=True)
+
+
 def _own_editors_group(provider: ProviderPage) -> Group:
     """The provider's editors' group, repairing the groups earlier versions of ``setup_provider`` left.
 
