@@ -311,9 +311,12 @@ def _codebook_rows(pilot: Pilot, tables: dict) -> Iterator[tuple]:
     exported = Q(instrument__responses__learner__enrolments__cohort__pilot=pilot)
     exported |= Q(instrument__responses__learner__comparison_membership__pilot=pilot)
     items = SurveyItem.objects.filter(exported).distinct()
-    for item in items.select_related("instrument"):
+    for item in items.select_related("instrument").order_by("instrument__version", "sort_order", "pk"):
         labels = "; ".join(f"{value}={label}" for value, label in item.value_labels.items())
-        yield ("survey_items", item.code, item.text, "integer", labels)
+        origin = (
+            f" [version {item.instrument.version}; measures {item.construct}; source: {item.source or 'not recorded'}]"
+        )
+        yield ("survey_items", item.code, item.text + origin, "integer", labels)
 
 
 K_ANONYMITY = 5

@@ -1,7 +1,8 @@
 """Seed version 2 of the integration survey beside version 1 (evaluation/instruments.py, docs/survey-instrument.md).
 
 Idempotent: existing instruments and items are never changed, except that an instrument without a translation
-version gets one (version 1's wording is unchanged; its translations are versioned from now on).
+version gets one (version 1's wording is unchanged; its translations are versioned from now on) and version 1's
+items get the source citation of their identical version 2 items.
 """
 
 from django.db import migrations
@@ -25,6 +26,18 @@ def seed(apps, schema_editor):
         if not instrument.translation_version:
             instrument.translation_version = translation_version
             instrument.save(update_fields=["translation_version"])
+    # Version 1's items keep their wording; they gain the citation their identical version 2 items carry.
+    cited = dict(
+        SurveyItem.objects.filter(instrument__code=INTEGRATION_SURVEY_V2["code"], instrument__version=2).values_list(
+            "code", "source"
+        )
+    )
+    for item in SurveyItem.objects.filter(
+        instrument__code=INTEGRATION_SURVEY["code"], instrument__version=1, source=""
+    ):
+        if cited.get(item.code):
+            item.source = cited[item.code]
+            item.save(update_fields=["source"])
 
 
 class Migration(migrations.Migration):

@@ -82,7 +82,7 @@ def test_the_login_security_pages_are_valid_html(client, settings):
 
 
 @pytest.mark.django_db
-def test_the_evaluation_dashboard_and_indicator_definitions_are_valid_html(request, client, django_user_model):
+def test_the_evaluation_dashboard_definitions_and_comparison_are_valid_html(request, client, django_user_model):
     """Staff pages with charts (SVG, data tables in <details>): the dashboard with a figure in every chart."""
     require("java", "vnu")
     request.getfixturevalue("geography")
@@ -91,7 +91,11 @@ def test_the_evaluation_dashboard_and_indicator_definitions_are_valid_html(reque
     pilot = pilot_with_figures("evaluator-html")
     client.force_login(django_user_model.objects.get(username="evaluator-html"))
     documents = {}
-    for name, url in (("dashboard", f"/evaluation/pilots/{pilot.slug}/"), ("definitions", "/evaluation/indicators/")):
+    for name, url in (
+        ("dashboard", f"/evaluation/pilots/{pilot.slug}/"),
+        ("definitions", "/evaluation/indicators/"),
+        ("comparison", f"/evaluation/pilots/{pilot.slug}/comparison/"),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         documents[name] = response.content.decode()
@@ -111,6 +115,7 @@ def test_the_borough_evidence_pages_are_valid_html(request, client):
         name: client.get("/evaluation/evidence/", query).content.decode()
         for name, query in (
             ("evidence", {}),
+            ("evidence-every-borough", {"borough": ""}),
             ("evidence-borough", {"borough": "E09000030"}),
             ("evidence-bad-filter", {"level": "x"}),
         )
