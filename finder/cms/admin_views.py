@@ -1,8 +1,6 @@
 """CMS screens for providers and coordinators: still-correct confirmations, the stale listings
 report, bulk class import and setting up a new provider."""
 
-import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,13 +21,12 @@ from wagtail.models import Page
 
 from esolplus.roles import is_coordinator
 from esolplus.safe_cells import FormulaSafeExportMixin
+from finder import freshness
 from finder.cms import class_import
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import confirm_listing_still_correct, setup_provider
 from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
 from finder.models.providers import provider_path
-
-STALE_AFTER_DAYS = 90
 
 
 def _listing_or_404(page_id: int) -> Page:
@@ -61,9 +57,10 @@ def still_correct(request, page_id: int):
 
 
 class StaleListingsReport(FormulaSafeExportMixin, ReportView):
-    """Live classes and workplace offers nobody has confirmed for 90 days, with their provider."""
+    """Live classes and workplace offers nobody has confirmed for ``LISTING_CHECK_DAYS`` (finder.freshness), with
+    their provider."""
 
-    page_title = gettext_lazy("Listings not checked for 90 days")
+    page_title = gettext_lazy("Listings not checked recently")
     header_icon = "time"
     index_url_name = "finder_stale_listings"
     index_results_url_name = "finder_stale_listings_results"
@@ -92,7 +89,7 @@ class StaleListingsReport(FormulaSafeExportMixin, ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        cutoff = timezone.localdate() - datetime.timedelta(days=STALE_AFTER_DAYS)
+        cutoff = freshness.check_cutoff()
         provider = ProviderPage.objects.filter(path=provider_path(OuterRef("path")))
         pages = (
             Page.objects.live()

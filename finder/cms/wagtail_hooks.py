@@ -66,7 +66,7 @@ def set_up_provider_menu_item():
 @hooks.register("register_reports_menu_item")
 def stale_listings_menu_item():
     return EditorMenuItem(
-        _("Listings not checked for 90 days"),
+        _("Listings not checked recently"),
         reverse("finder_stale_listings"),
         name="stale-listings",
         icon_name="time",

@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from finder import vocabularies
+from finder import freshness, vocabularies
 
 from .fields import ChoiceListField
 from .identifiers import OpenReferralIdentified
@@ -29,14 +29,17 @@ from .venues import within_km
 
 class ClassPageQuerySet(ProviderListingQuerySet):
     def current(self, today: date | None = None):
-        """Live classes that have not ended, online or at a venue a coordinator has approved.
+        """Live classes that have not ended, online or at a venue a coordinator has approved, checked by their
+        provider since the cutoff (``finder.freshness``: an unchecked class is hidden, not deleted).
 
         A new venue stays a draft (``live=False``) until its first approval, and so do its classes
         for the public: the finder, provider pages, enquiries and the Open Referral API all start here.
         """
         today = today or timezone.localdate()
         return self.live().filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today), Q(venue__isnull=True) | Q(venue__live=True)
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+            Q(venue__isnull=True) | Q(venue__live=True),
+            last_checked__gte=freshness.hidden_cutoff(today),
         )
 
     def near(self, latitude: float, longitude: float, radius_km: float):

@@ -184,7 +184,7 @@ class ProviderPage(OpenReferralIdentified, Page):
             .prefetch_related("levels", "sessions")
             .order_by("title")
         )
-        context["offers"] = WorkplaceOfferPage.objects.child_of(self).live().order_by("title")
+        context["offers"] = WorkplaceOfferPage.objects.child_of(self).current().order_by("title")
         return context
 
     class Meta:

@@ -11,14 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
+from finder import freshness
 from finder.geography.models import District
 
 from .identifiers import OpenReferralIdentified
-from .providers import RICH_TEXT_FEATURES, ProviderListing
+from .providers import RICH_TEXT_FEATURES, ProviderListing, ProviderListingQuerySet
 from .reference import IndustrySector, Level
+
+
+class WorkplaceOfferPageQuerySet(ProviderListingQuerySet):
+    def current(self, today: date | None = None):
+        """Live offers checked by their provider since the cutoff (``finder.freshness``): what the workplace
+        finder, provider pages and the Open Referral API show. An unchecked offer is hidden, not deleted."""
+        return self.live().filter(last_checked__gte=freshness.hidden_cutoff(today))
 
 
 class WorkplaceOfferPage(ProviderListing, OpenReferralIdentified, Page):
@@ -50,6 +58,8 @@ class WorkplaceOfferPage(ProviderListing, OpenReferralIdentified, Page):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     last_checked = models.DateField(_("last checked by the provider"), default=timezone.localdate)
+
+    objects = PageManager.from_queryset(WorkplaceOfferPageQuerySet)()
 
     content_panels = [
         *Page.content_panels,

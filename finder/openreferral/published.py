@@ -19,7 +19,7 @@ def classes() -> QuerySet:
 
 
 def offers() -> QuerySet:
-    return WorkplaceOfferPage.objects.live().public()
+    return WorkplaceOfferPage.objects.current().public()
 
 
 def providers() -> QuerySet:

@@ -2,9 +2,10 @@
 
 Rendering ten cards was about half of /find/'s time. A card's HTML depends only on the class as published
 (its live revision: title, times, levels, cost), the places the register gives it, its venue and provider, the
-language and the day (the "starts in …" texts); the distance is the one part that changes with each search, so
-the cached card holds a slot that is filled in per request. Drafts are never shown, so a new draft changes
-nothing; publishing gives a new live revision and so a new key.
+language and the day (the "starts in …" texts, the warning on a listing not checked for three months) and the
+date the provider last checked it (stamped in place, without a new revision); the distance is the one part that
+changes with each search, so the cached card holds a slot that is filled in per request. Drafts are never shown,
+so a new draft changes nothing; publishing gives a new live revision and so a new key.
 """
 
 import hashlib
@@ -30,6 +31,7 @@ def card_key(item, language: str, today) -> str:
         item.pk,
         item.live_revision_id,
         item.enrolled_on_register,
+        item.last_checked,  # "still correct" stamps the date in place, without a new revision
         item.venue_id,
         venue.live_revision_id if venue is not None else None,
         getattr(item, "provider_title", ""),

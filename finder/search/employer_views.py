@@ -26,7 +26,7 @@ SENT_NAME = "finder:employer_enquiry_sent"
 @never_cache  # a form restored from the back-forward cache would bring back a used submission key
 @require_http_methods(["GET", "POST"])
 def employer_enquire(request, offer_id):
-    offer = get_object_or_404(WorkplaceOfferPage.objects.live(), pk=offer_id)
+    offer = get_object_or_404(WorkplaceOfferPage.objects.current(), pk=offer_id)
     form = EmployerEnquiryForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -24,7 +24,7 @@ def find_workplace_offers(request):
                     form.add_error("where", _("That place isn't in a London borough. Try a London postcode."))
     offers = None
     if not form.errors:
-        offers = WorkplaceOfferPage.objects.live().prefetch_related("sectors")
+        offers = WorkplaceOfferPage.objects.current().prefetch_related("sectors")
         if borough is not None:
             offers = offers.filter(boroughs=borough)
         if form.cleaned_data["sector"]:
