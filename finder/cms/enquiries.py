@@ -8,12 +8,18 @@ screens that ask the policy (listing, chooser, bulk actions, history, reports) a
 answer "not found" for anyone else's enquiry before loading it. Editors also need the "change enquiry" model
 permission to open the listings at all: employer enquiries are followed up by the same people with the same rights
 (their policy asks the enquiry permissions), and nobody adds one in the admin.
+
+Learners' enquiries are the providers' inbox (``finder.cms.enquiry_inbox``: search, filters, export, the response
+deadline, notes, assignment to a colleague) on these same views, so the same 404 covers every one of them, the
+note form's included; coordinators also get the overdue enquiries across all providers
+(``finder.cms.overdue_enquiries``).
 """
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -23,6 +29,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from esolplus.roles import is_coordinator, is_signed_in
+from finder.cms import enquiry_inbox, overdue_enquiries  # noqa: F401  (overdue_enquiries: its hooks)
 from finder.cms.boundary import valid_ids
 from finder.models import ClassPage, EmployerEnquiry, Enquiry, WorkplaceOfferPage
 
@@ -161,48 +168,16 @@ class EmployerEnquiryChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = scoped(EnquiryChosenMultipleView, employer_enquiries_visible_to)
 
 
-class EnquiryViewSet(SnippetViewSet):
-    model = Enquiry
-    icon = "mail"
-    menu_label = _("Enquiries")
-    menu_order = 250
+class ScopedViewSet(SnippetViewSet):
+    """A snippet viewset whose every view sees only the records ``visible_to`` the user."""
+
     add_to_admin_menu = True
-    list_display = [
-        "name",
-        Column("class_page", label=_("Class")),
-        "phone",
-        "email",
-        "preferred_language",
-        "best_time",
-        "status",
-        DateColumn("created_at", label=_("Sent")),
-    ]
-    list_filter = ["status"]
-    search_fields = None
     inspect_view_enabled = True
-    inspect_view_fields_exclude = ["submission_key"]  # a double-submit guard, nothing a person needs
-    copy_view_enabled = False  # enquiries come from learners, never from a copy
-    chooser_viewset_class = EnquiryChooserViewSet
-    panels = [
-        FieldPanel("status"),
-        FieldPanel("reference", read_only=True),
-        FieldPanel("class_page", read_only=True),
-        FieldPanel("name", read_only=True),
-        FieldPanel("phone", read_only=True),
-        FieldPanel("email", read_only=True),
-        FieldPanel("preferred_language", read_only=True),
-        FieldPanel("best_time", read_only=True),
-        FieldPanel("consent_to_contact", read_only=True),
-        FieldPanel("referrer_name", read_only=True),
-        FieldPanel("referrer_organisation", read_only=True),
-        FieldPanel("referrer_phone", read_only=True),
-        FieldPanel("referrer_email", read_only=True),
-        FieldPanel("learner_agreed_to_referral", read_only=True),
-    ]
+    copy_view_enabled = False  # enquiries come from learners and employers, never from a copy
     visible_to = staticmethod(enquiries_visible_to)
 
     def construct_view(self, view_class, **kwargs):
-        """Every view of one enquiry (edit, inspect, history, usage, delete) answers 404 for anyone else's."""
+        """Every view of one record (edit, inspect, history, usage, delete, a note) answers 404 for anyone else's."""
         if not issubclass(view_class, ScopedObjectMixin):
             view_class = scoped(type(view_class.__name__, (ScopedObjectMixin, view_class), {}), self.visible_to)
         return super().construct_view(view_class, **kwargs)
@@ -211,7 +186,69 @@ class EnquiryViewSet(SnippetViewSet):
         return self.visible_to(request.user)
 
 
-class EmployerEnquiryViewSet(EnquiryViewSet):
+class EnquiryViewSet(ScopedViewSet):
+    """The providers' enquiry inbox (``finder.cms.enquiry_inbox``): search, filters, export, deadline, notes and
+    assignment to a colleague, on Wagtail's own listing, edit and inspect views."""
+
+    model = Enquiry
+    icon = "mail"
+    menu_label = _("Enquiries")
+    menu_order = 250
+    list_display = enquiry_inbox.INBOX_COLUMNS
+    filterset_class = enquiry_inbox.InboxFilterSet
+    search_fields = ["name", "email", "phone", "reference"]  # enquiry_inbox.search_enquiries does the searching
+    search_backend_name = None
+    list_export = list(enquiry_inbox.EXPORT_VALUES)
+    export_headings = enquiry_inbox.EXPORT_HEADINGS
+    export_filename = "enquiries"
+    index_view_class = enquiry_inbox.EnquiryIndexView
+    edit_view_class = enquiry_inbox.EnquiryEditView
+    inspect_view_class = enquiry_inbox.EnquiryInspectView
+    add_note_view_class = enquiry_inbox.AddNoteView
+    edit_template_name = "finder/admin/enquiry_edit.html"
+    inspect_view_fields_exclude = ["submission_key", "version"]  # guards against double and stale saves
+    chooser_viewset_class = EnquiryChooserViewSet
+    edit_handler = ObjectList(
+        [
+            FieldPanel("status"),
+            FieldPanel("assigned_to"),
+            FieldPanel("reference", read_only=True),
+            FieldPanel("class_page", read_only=True),
+            FieldPanel("name", read_only=True),
+            FieldPanel("phone", read_only=True),
+            FieldPanel("email", read_only=True),
+            enquiry_inbox.LanguagePanel("preferred_language", read_only=True),
+            FieldPanel("best_time", read_only=True),
+            FieldPanel("consent_to_contact", read_only=True),
+            FieldPanel("referrer_name", read_only=True),
+            FieldPanel("referrer_organisation", read_only=True),
+            FieldPanel("referrer_phone", read_only=True),
+            FieldPanel("referrer_email", read_only=True),
+            FieldPanel("learner_agreed_to_referral", read_only=True),
+            FieldPanel("created_at", read_only=True),
+            FieldPanel("first_response_at", read_only=True),
+        ],
+        base_form_class=enquiry_inbox.FollowUpForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assigned_to")
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(add_note_url_name=self.get_url_name("add_note"), **kwargs)
+
+    @property
+    def add_note_view(self):
+        return self.construct_view(self.add_note_view_class)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(f"notes/<{self.pk_path_converter}:pk>/", self.add_note_view, name="add_note"),
+        ]
+
+
+class EmployerEnquiryViewSet(ScopedViewSet):
     """Employers' enquiries about workplace offers: read, and their status kept up to date, by the offer's
     provider; the same boundary as learners' enquiries."""
 
@@ -229,6 +266,9 @@ class EmployerEnquiryViewSet(EnquiryViewSet):
         "status",
         DateColumn("created_at", label=_("Sent")),
     ]
+    list_filter = ["status"]
+    search_fields = None
+    inspect_view_fields_exclude = ["submission_key"]
     chooser_viewset_class = EmployerEnquiryChooserViewSet
     panels = [
         FieldPanel("status"),
