@@ -44,7 +44,7 @@ from evaluation.models import (
 )
 from evaluation.pseudonyms import new_learner_pseudonym
 from finder.cms.providers import ensure_coordination
-from finder.models import ClassPage, District, ProviderIndexPage, ProviderPage
+from finder.models import ClassPage, ClassSession, District, ProviderIndexPage, ProviderPage
 
 PILOTS = [
     ("childcare", "ESOL Plus Childcare", "childcare"),
@@ -105,9 +105,30 @@ def _class_pages(needed: int) -> list[ClassPage]:
             summary="English for everyday life.",
             delivery_mode=ClassPage.DeliveryMode.ONLINE,
         )
+        page.sessions = [ClassSession(weekday=i % 5, start_time=datetime.time(10), end_time=datetime.time(12))]
         providers[i % 3].add_child(instance=page)
         pages.append(page)
     return pages
+
+
+def _pilot_class_pages() -> list[ClassPage]:
+    """Each pilot's cohorts run on the finder demo's classes in its strand, which several providers teach; without
+    enough of them, on the first live classes (made here if there are too few)."""
+    per_pilot = [
+        list(ClassPage.objects.live().filter(strand=strand).order_by("path")[:COHORTS_PER_PILOT])
+        for _slug, _name, strand in PILOTS
+    ]
+    if all(len(pages) == COHORTS_PER_PILOT for pages in per_pilot):
+        return [page for pages in per_pilot for page in pages]
+    return _class_pages(len(PILOTS) * COHORTS_PER_PILOT)
+
+
+def _meets(page: ClassPage) -> tuple[int, datetime.time, datetime.time]:
+    """The day and times of the class's first weekly session: its cohort's sessions are then."""
+    session = ClassSession.objects.filter(page_id=page.pk).order_by("sort_order", "pk").first()
+    if session is None:
+        return page.pk % 5, datetime.time(10), datetime.time(12)
+    return session.weekday, session.start_time, session.end_time
 
 
 def _clear(slugs: list[str]) -> None:
@@ -151,7 +172,8 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
 
     slugs = [slug for slug, _name, _strand in PILOTS]
     _clear(slugs)
-    pages = _class_pages(len(PILOTS) * COHORTS_PER_PILOT)
+    pages = _pilot_class_pages()
+    meets = {page.pk: _meets(page) for page in pages}
     pilots = []
     for slug, name, strand in PILOTS:
         pilot, _ = Pilot.objects.update_or_create(
@@ -170,6 +192,8 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
     for p, pilot in enumerate(pilots):
         for c in range(COHORTS_PER_PILOT):
             page = pages[p * COHORTS_PER_PILOT + c]
+            _day, starts, ends = meets[page.pk]
+            hours = (datetime.datetime.combine(today, ends) - datetime.datetime.combine(today, starts)).seconds / 3600
             cohorts.append(
                 CohortFactory.build(
                     pilot=pilot,
@@ -179,7 +203,7 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
                     start_date=term_start,
                     end_date=term_end,
                     planned_sessions=SESSIONS_PER_TERM,
-                    planned_hours=SESSIONS_PER_TERM * 2,
+                    planned_hours=round(SESSIONS_PER_TERM * hours, 1),
                 )
             )
     Cohort.objects.bulk_create(cohorts)
@@ -188,13 +212,14 @@ def load_demo_data(stdout) -> list[tuple[str, str, str]]:
     sessions = []
     for cohort in cohorts:
         cancelled = rng.randrange(SESSIONS_PER_TERM)
+        day, starts, ends = meets[cohort.class_page_id]  # term_start is a Monday
         for week in range(SESSIONS_PER_TERM):
             sessions.append(
                 SessionFactory.build(
                     cohort=cohort,
-                    date=term_start + datetime.timedelta(weeks=week, days=cohort.pk % 5),
-                    start_time=datetime.time(10),
-                    end_time=datetime.time(12),
+                    date=term_start + datetime.timedelta(weeks=week, days=day),
+                    start_time=starts,
+                    end_time=ends,
                     status=Session.Status.CANCELLED if week == cancelled else Session.Status.HELD,
                 )
             )
