@@ -48,7 +48,8 @@ messages: install
 		-i "finder/templates/finder/admin/*" -i "finder/management/*" -i "finder/cms/*" -i "devtools/*" \
 		-i "finder/wagtail_hooks.py" -i "finder/openreferral/*" \
 		-i "finder/geography/models.py" -i "esolplus/two_factor.py" -i "esolplus/spreadsheets.py" -i "esolplus/xlsx_census.py" \
-		-i "esolplus/admin_views.py" -i "esolplus/templates/esolplus/admin/*"
+		-i "esolplus/admin_views.py" -i "esolplus/templates/esolplus/admin/*" \
+		-i "finder/freshness*" -i "templates/emails/listing_*" -i "templates/pages/listing_still_correct.html"
 
 # The web server, the task worker and the scheduler together (manage.py run_all); Ctrl-C stops all three.
 run: install translations

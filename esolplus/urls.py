@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", languages.set_language, name="set_language"),  # for forms in old pages and caches
     path("favicon.ico", views.favicon),
     path("openreferral/", include("finder.openreferral.urls")),
+    path("listing-check/", include("finder.cms.freshness_views")),  # a reminder's signed "still correct" link
     path("evaluation/", include("evaluation.urls")),
 ]
 

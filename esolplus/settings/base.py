@@ -167,6 +167,8 @@ else:
 # two enquiries in the same instant may count once, which one machine can live with) among the backends it knows.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 ENQUIRY_RATE = os.environ.get("ENQUIRY_RATE", "5/h")
+# Problem reports about a listing from one client address.
+PROBLEM_REPORT_RATE = os.environ.get("PROBLEM_REPORT_RATE", "10/h")
 # Waiting lists (finder.waiting_services): how many waiting people to tell at once when a class has places but no
 # known number left; how long a told person's place is held before the next is told; how long entries are kept.
 WAITING_LIST_TELL_AT_ONCE = int(os.environ.get("WAITING_LIST_TELL_AT_ONCE", "5"))
@@ -175,6 +177,16 @@ WAITING_LIST_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_RETENTION_DAYS", 
 WAITING_LIST_CLOSED_RETENTION_DAYS = int(os.environ.get("WAITING_LIST_CLOSED_RETENTION_DAYS", "90"))
 # Enquiries, referrals and employer enquiries are deleted this long after they last changed (finder.search.enquiries).
 ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
+# Working days (Monday to Friday) a provider has to answer a learner's enquiry before it is overdue: its editors are
+# reminded once and coordinators see it in the overdue enquiries report (finder.enquiry_deadlines).
+ENQUIRY_RESPONSE_WORKING_DAYS = int(os.environ.get("ENQUIRY_RESPONSE_WORKING_DAYS", "6"))
+# Listings that stay true (finder.freshness): days unchecked before the provider's editors are reminded (and learners
+# see a warning); days unchecked before a listing is hidden from the finder; months whose first working day reminds
+# every listing (an intake); days a "still correct" link in a reminder works.
+LISTING_CHECK_DAYS = int(os.environ.get("LISTING_CHECK_DAYS", "90"))
+LISTING_HIDE_AFTER_DAYS = int(os.environ.get("LISTING_HIDE_AFTER_DAYS", "150"))
+LISTING_INTAKE_MONTHS = [int(month) for month in env_list("LISTING_INTAKE_MONTHS", "9,1,4")]
+LISTING_LINK_DAYS = int(os.environ.get("LISTING_LINK_DAYS", "14"))
 # Assessment bookings and their results are forgotten this long after they last changed (and once the slot is past).
 ASSESSMENT_RETENTION_DAYS = int(os.environ.get("ASSESSMENT_RETENTION_DAYS", "365"))
 # Surveys answered by link (evaluation.services.invitations): days a link stays valid, days before an unanswered one
@@ -230,7 +242,9 @@ SCHEDULED_TASKS = [
     ("finder.assessment_services.remind_tomorrow", "0 * * * *"),
     ("finder.assessment_services.purge_old_bookings", "55 2 * * *"),
     ("finder.search.enquiries.purge_old_enquiries", "40 2 * * *"),
+    ("finder.enquiry_deadlines.remind_overdue_enquiries", "30 8 * * *"),
     ("evaluation.tasks.remind_survey_invitations", "0 10 * * *"),
+    ("finder.freshness_services.remind_and_hide_listings", "0 9 * * *"),
 ]
 
 # Login throttling first (django-axes), then the ordinary user/password check.

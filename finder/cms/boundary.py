@@ -35,9 +35,9 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction as SnippetDeleteBulkAction
 
 from esolplus.roles import is_coordinator
-from finder.models import AssessmentSlot, EmployerEnquiry, Enquiry, Venue
+from finder.models import AssessmentSlot, EmployerEnquiry, Enquiry, ProblemReport, Venue
 
-BOUNDED_MODELS = (Venue, AssessmentSlot, Enquiry, EmployerEnquiry)  # snippets that belong to one provider
+BOUNDED_MODELS = (Venue, AssessmentSlot, Enquiry, EmployerEnquiry, ProblemReport)  # records of one provider
 WORKFLOW_SNIPPETS = (Venue, AssessmentSlot)  # of those, the ones whose changes go through the approval workflow
 ANY_ACTION = ("add", "change", "delete", "view", "publish")
 MAX_ID = 2**63 - 1  # the largest id the database holds

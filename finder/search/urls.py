@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("finder.search.enquiry_urls")),
     path("", include("finder.search.eligibility_urls")),
     path("", include("finder.search.waiting_urls")),
+    path("", include("finder.search.problem_urls")),
 ]

@@ -135,6 +135,18 @@ def _employer_enquiry_form() -> str:
     return reverse("finder:employer_enquiry", args=[WorkplaceOfferPageFactory().pk])
 
 
+def _problem_report_form() -> str:
+    from django.urls import reverse
+
+    return reverse("finder:report_problem", args=[_near_e1().pk])
+
+
+def _problem_reported() -> str:
+    from django.urls import reverse
+
+    return reverse("finder:problem_reported", args=[_near_e1().pk])
+
+
 PUBLIC_PAGES = [
     PublicPage("home", _fixed("/")),
     PublicPage("about-data", _fixed("/about/data/")),
@@ -154,4 +166,6 @@ PUBLIC_PAGES = [
     PublicPage("referral-form", _referral_form, geography=True),
     PublicPage("enquiry-status", _fixed("/find/enquiry-status/")),
     PublicPage("employer-enquiry-form", _employer_enquiry_form),
+    PublicPage("problem-report-form", _problem_report_form, geography=True),
+    PublicPage("problem-reported", _problem_reported, geography=True),
 ]

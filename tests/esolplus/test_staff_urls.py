@@ -101,6 +101,11 @@ def admin_urls(site) -> dict[str, str]:
         urls[f"{model} chooser"] = reverse(f"wagtailsnippetchoosers_finder_{model}:choose")
         for view in views:
             urls[f"{model} {view}"] = reverse(f"wagtailsnippets_finder_{model}:{view}", args=[record.pk])
+    enquiries = reverse("wagtailsnippets_finder_enquiry:list")
+    urls["enquiry search"] = enquiries + "?q=Amina"
+    urls["enquiry filters"] = enquiries + f"?status=new&class_page={site['class'].pk}&age=6&assigned=nobody"
+    urls["enquiry export csv"] = enquiries + "?export=csv"
+    urls["enquiry export xlsx"] = enquiries + "?export=xlsx"
     urls["venue add"] = reverse("wagtailsnippets_finder_venue:add")
     urls["venue search"] = reverse("wagtailsnippets_finder_venue:list") + "?q=Alder"
     for report in ("site_history", "aging_pages", "workflow", "workflow_tasks", "page_types_usage"):
@@ -114,6 +119,8 @@ def coordinator_admin_urls(site) -> dict[str, str]:
         "set up a provider": reverse("finder_set_up_provider"),
         "locked pages": reverse("wagtailadmin_reports:locked_pages"),
         "site history csv": reverse("wagtailadmin_reports:site_history") + "?export=csv",
+        "overdue enquiries": reverse("finder_overdue_enquiries"),
+        "overdue enquiries csv": reverse("finder_overdue_enquiries") + "?export=csv",
     }
     for name in ("pilots", "cohorts", "evaluators", "provider_staff", "audit_log", "exports"):
         urls[name] = reverse(f"evaluation_{name}:index")
@@ -143,7 +150,8 @@ def test_enquiry_edit_page_opens_from_the_providers_email(client, site):
         client.force_login(site["users"][role])
         response = client.get(url)
         assert response.status_code == 200 and "Amina Enquirer" in response.text, role
-        saved = client.post(url, {"status": "contacted"})
+        site["enquiry"].refresh_from_db()  # the version the screen was based on: the other role saved first
+        saved = client.post(url, {"status": "contacted", "based_on": site["enquiry"].version})
         assert saved.status_code == 302 and saved.url == reverse("wagtailsnippets_finder_enquiry:list"), role
 
 
