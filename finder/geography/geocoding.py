@@ -18,7 +18,7 @@ from geopy.exc import GeocoderServiceError, GeopyError
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-from finder.geography.models import GeocodeCacheEntry, Outcode, Place, Postcode, Sector
+from finder.geography.models import District, GeocodeCacheEntry, Outcode, Place, Postcode, Sector
 from finder.geography.postcodes import (
     OUTCODE,
     SECTOR,
@@ -49,6 +49,9 @@ class _Point:
     kind: str
     label: str
     district_code: str = ""
+    # Whether its district is a London borough, worked out once with the point and cached with it (None: not known,
+    # as in points cached before this was kept).
+    in_london_borough: bool | None = None
 
 
 class LocalGeocoder(Geocoder):
@@ -83,10 +86,18 @@ class LocalGeocoder(Geocoder):
         if point is None:
             point = self._find(text, timeout)
             cache.set(cache_key, point, self.cache_seconds)
+        in_london_borough = point.in_london_borough
+        if in_london_borough is None:
+            in_london_borough = District.is_london(point.district_code)
         return Location(
             point.label,
             (point.latitude, point.longitude),
-            {"kind": point.kind, "district_code": point.district_code, "query": text},
+            {
+                "kind": point.kind,
+                "district_code": point.district_code,
+                "in_london_borough": in_london_borough,
+                "query": text,
+            },
         )
 
     def _find(self, text: str, timeout) -> _Point:
@@ -95,7 +106,14 @@ class LocalGeocoder(Geocoder):
         if postcode:
             row = Postcode.objects.filter(postcode=postcode).first()
             if row:
-                return _Point(row.latitude, row.longitude, "postcode", row.postcode, row.district_code)
+                return _Point(
+                    row.latitude,
+                    row.longitude,
+                    "postcode",
+                    row.postcode,
+                    row.district_code,
+                    District.is_london(row.district_code),
+                )
             return self._remote_or_fail(
                 text,
                 timeout,
@@ -112,10 +130,19 @@ class LocalGeocoder(Geocoder):
                 row = model.objects.filter(code=code).first()
                 if row:
                     kind = "sector" if model is Sector else "outcode"
-                    return _Point(row.latitude, row.longitude, kind, row.code, row.district_code)
+                    return _Point(
+                        row.latitude,
+                        row.longitude,
+                        kind,
+                        row.code,
+                        row.district_code,
+                        District.is_london(row.district_code),
+                    )
         place = Place.objects.filter(lookup_key=place_key(text)).order_by("outcode").first()
         if place:
-            return _Point(place.latitude, place.longitude, "place", f"{place.name}, {place.outcode}")
+            return _Point(
+                place.latitude, place.longitude, "place", f"{place.name}, {place.outcode}", in_london_borough=False
+            )
         if OUTCODE.match(squashed) or SECTOR.match(squashed) or UNIT_POSTCODE.match(squashed):
             message = _("We couldn't find the area %(code)s. Check it, or try a full postcode, like E1 6AN.") % {
                 "code": sector if has_space and sector else (outcode or sector)
@@ -146,7 +173,7 @@ class LocalGeocoder(Geocoder):
             )
         if entry.latitude is None:
             raise PlaceNotFound(message)
-        return _Point(entry.latitude, entry.longitude, "remote", entry.address or text)
+        return _Point(entry.latitude, entry.longitude, "remote", entry.address or text, in_london_borough=False)
 
 
 def remote_geocoder() -> Geocoder | None:

@@ -23,6 +23,11 @@ class District(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def is_london(cls, code: str) -> bool:
+        """Whether ``code`` is one of the London boroughs (the finder's area; searches outside it are refused)."""
+        return bool(code) and cls.objects.filter(code=code, is_london_borough=True).exists()
+
 
 class PostcodeArea(models.Model):
     """Fields shared by outcodes and sectors: centroids of their unit postcodes."""

@@ -52,10 +52,10 @@ def searched_borough(where: str) -> str:
     except PlaceNotFound:
         return ""
     code = location.raw.get("district_code", "")
-    if not code and location.raw.get("kind") == "place":
+    if code:
+        return code if location.raw.get("in_london_borough") else ""
+    if location.raw.get("kind") == "place":
         place = Place.objects.filter(lookup_key=place_key(where)).order_by("outcode").values("outcode").first()
         outcode = Outcode.objects.filter(code=place["outcode"]).values("district_code").first() if place else None
         code = outcode["district_code"] if outcode else ""
-    if not code or not District.objects.filter(code=code, is_london_borough=True).exists():
-        return ""
-    return code
+    return code if District.is_london(code) else ""

@@ -24,8 +24,12 @@ def leaflet_is_served() -> bool:
     return bool(finders.find(LEAFLET_JS)) or staticfiles_storage.exists(LEAFLET_JS)
 
 
-def class_points(request, items) -> list[dict]:
-    """A marker for each class in the list that meets at a venue on the map (online classes have none)."""
+def class_points(items) -> list[dict]:
+    """A marker for each class in the list that meets at a venue on the map (online classes have none).
+
+    Each link is the page's own address (``page.url``, with the language prefix), worked out from the cached site
+    root paths: asking with the request would look the site up in the database on every search.
+    """
     points = []
     for item in items:
         venue = getattr(item, "venue", None)
@@ -35,7 +39,7 @@ def class_points(request, items) -> list[dict]:
             {
                 "id": item.pk,
                 "title": item.title,
-                "url": item.get_url(request),
+                "url": item.url,
                 "place": f"{venue.name}, {venue.postcode}",
                 "lat": round(venue.latitude, 6),
                 "lon": round(venue.longitude, 6),
@@ -44,12 +48,12 @@ def class_points(request, items) -> list[dict]:
     return points
 
 
-def map_context(request, items, origin=None) -> dict | None:
+def map_context(items, origin=None) -> dict | None:
     """What the map needs, or None for no map: switched off, Leaflet missing, or no class with a place."""
     tiles = settings.FINDER_MAP_TILE_URL
     if not tiles or not leaflet_is_served():
         return None
-    points = class_points(request, items)
+    points = class_points(items)
     if not points:
         return None
     return {

@@ -43,7 +43,7 @@ def locate(form, field="where", london_only=False):
         form.add_error(field, error.message)
         return None
     kind, district = location.raw.get("kind", ""), location.raw.get("district_code", "")
-    if london_only and _outside_london(kind, district, location.address):
+    if london_only and _outside_london(kind, district, location.address, location.raw.get("in_london_borough")):
         return _refuse_outside_london(form, field)
     return location.latitude, location.longitude, district
 
@@ -54,10 +54,6 @@ def _refuse_outside_london(form, field):
     return None
 
 
-def _is_london(district_code: str) -> bool:
-    return District.objects.filter(code=district_code, is_london_borough=True).exists()
-
-
 def _has_london_postcodes(prefix: str) -> bool:
     """Border areas (HA6, DA1) are counted in a district outside London yet hold London postcodes.
     ``prefix`` is an outcode with its space ("HA6 ") or a sector ("HA6 3")."""
@@ -65,9 +61,14 @@ def _has_london_postcodes(prefix: str) -> bool:
     return Postcode.objects.filter(postcode__startswith=prefix, district_code__in=london).exists()
 
 
-def _outside_london(kind: str, district_code: str, text: str) -> bool:
-    """A postcode in a district that is not a London borough, or an area with no London postcode at all."""
-    if not district_code or _is_london(district_code):
+def _outside_london(kind: str, district_code: str, text: str, london_borough: bool | None = None) -> bool:
+    """A postcode in a district that is not a London borough, or an area with no London postcode at all.
+    ``london_borough`` is the geocoder's answer for the district, when it gave one."""
+    if not district_code:
+        return False
+    if london_borough is None:
+        london_borough = District.is_london(district_code)
+    if london_borough:
         return False
     if kind == "postcode":
         return True

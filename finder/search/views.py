@@ -100,7 +100,7 @@ def find_classes(request):
         "query_without_page": _query_without(request, "page"),
         "query_without_print": _query_without(request, "print", "page"),
         "print_view": print_view,
-        "map": _map_settings(request, page_obj, origin),
+        "map": _map_settings(page_obj, origin),
         "filters_cache_key": _filters_cache_key(request, filterset.form),
         "suggestions": suggestions,
         "filters_used": active_filters(filterset.form) if searched else [],
@@ -137,6 +137,6 @@ def _filters_cache_key(request, form) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _map_settings(request, page_obj, origin) -> dict | None:
+def _map_settings(page_obj, origin) -> dict | None:
     """The map of this page's results (finder.search.results_map), or None: the list alone says it all."""
-    return map_context(request, page_obj.object_list if page_obj else [], origin)
+    return map_context(page_obj.object_list if page_obj else [], origin)

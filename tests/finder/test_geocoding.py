@@ -153,3 +153,19 @@ def test_remote_with_no_answer_keeps_the_local_message():
     with pytest.raises(PlaceNotFound) as error:
         geocoder.resolve("ZZ99 9ZZ")
     assert "ZZ99 9ZZ" in str(error.value.message)
+
+
+def test_says_whether_the_place_is_in_a_london_borough_and_keeps_that_with_the_cached_answer(
+    geocoder, django_assert_num_queries
+):
+    from finder.geography.models import District, Outcode
+
+    assert not District.objects.get(code="E08000003").is_london_borough  # Manchester, in the imported districts
+    Outcode.objects.create(
+        code="M1", latitude=53.4776, longitude=-2.2336, postcode_count=1000, district_code="E08000003"
+    )
+    assert geocoder.resolve("E1 6AN").raw["in_london_borough"] is True
+    assert geocoder.resolve("M1").raw["in_london_borough"] is False
+    assert geocoder.resolve("Peckham").raw["in_london_borough"] is False  # a place name has no district of its own
+    with django_assert_num_queries(0):  # asked again (the finder and the search count both ask): from the cache
+        assert geocoder.resolve("e1 6an").raw["in_london_borough"] is True

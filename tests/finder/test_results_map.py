@@ -126,10 +126,10 @@ def test_the_map_draws_the_same_classes_as_the_list(client, settings):
 
 
 @pytest.mark.usefixtures("geography")
-def test_online_classes_have_no_marker(client, rf):
+def test_online_classes_have_no_marker(client):
     online = ClassPageFactory(venue=None, delivery_mode=ClassPage.DeliveryMode.ONLINE)
     in_person = ClassPageFactory(venue=venue_at("E1 6AN"))
-    points = results_map.class_points(rf.get(FIND), [online, in_person])
+    points = results_map.class_points([online, in_person])
     assert [point["id"] for point in points] == [in_person.pk]
     # A page of online classes only has nothing to put on a map, so it has no map.
     html = client.get(FIND, {"mode": "online"}).content.decode()
