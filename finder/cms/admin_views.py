@@ -22,7 +22,7 @@ from wagtail.models import Page
 from esolplus.roles import is_coordinator
 from esolplus.safe_cells import FormulaSafeExportMixin
 from finder import freshness
-from finder.cms import class_import
+from finder.cms import approval_views, class_import
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import confirm_listing_still_correct, setup_provider
 from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
@@ -160,7 +160,8 @@ def import_classes(request):
                 _("Imported %(created)d new and %(updated)d changed classes as drafts. Submit them for approval.")
                 % {"created": result.created, "updated": result.updated},
             )
-            return redirect("wagtailadmin_explore", provider.pk)
+            approval_views.remember_import(request, result.page_ids)
+            return redirect("finder_imported_classes")
         messages.error(request, _("Nothing was imported. Correct the rows below and upload the file again."))
     return TemplateResponse(
         request,

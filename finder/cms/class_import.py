@@ -39,7 +39,12 @@ COLUMNS = [
     ("start_date", False, "2026-01-12", "Term start, as YYYY-MM-DD or DD/MM/YYYY."),
     ("end_date", False, "2026-03-27", "Term end. The class is taken down after this day."),
     ("rolling_enrolment", False, "yes", "yes if learners can join at any time."),
-    ("how_to_join", False, "Come to a drop-in assessment", "Drop-in assessment, Book an assessment, Referral only."),
+    (
+        "how_to_join",
+        False,
+        "Come to a drop-in assessment",
+        "Come to a drop-in assessment, Book an assessment, Referral only.",
+    ),
     ("joining_notes", False, "Come on Monday at 10am with ID.", "Short sentences."),
     ("cost", False, "Free", "Free, Fee, or Free if eligible."),
     ("fee_amount", False, "", "In pounds, when the cost is Fee."),
@@ -48,7 +53,12 @@ COLUMNS = [
     ("childcare", False, "Crèche on site", "Crèche on site, Help to pay for childcare, No childcare."),
     ("women_only", False, "no", "yes or no."),
     ("target_groups", False, "Parents and carers", "Who it is for, separated by ';'."),
-    ("strand", False, "Not an ESOL Plus pilot", "The ESOL Plus strand, if any."),
+    (
+        "strand",
+        False,
+        "Not an ESOL Plus pilot",
+        "ESOL Plus Childcare, ESOL Plus Employment, ESOL Plus Workplace, ESOL Plus Arts, or Not an ESOL Plus pilot.",
+    ),
     ("accredited", False, "no", "yes if it leads to a qualification."),
     ("qualification", False, "", "The qualification's name."),
     ("places_status", False, "Places available", "Places available, Few places left, Waiting list, Full."),
@@ -194,6 +204,10 @@ def _build_row(context: _Context, number: int, values: dict, result: ImportResul
             fail("reference", _("None of your classes has this reference. Leave it empty to add a new class."))
     elif values.get("title"):
         existing = ClassPage.objects.child_of(provider).filter(title__iexact=values["title"]).first()
+    if existing is not None and existing.workflow_in_progress:
+        # A coordinator is looking at this class: a new draft now would be approved without being seen.
+        column = "reference" if values.get("reference") else "title"
+        fail(column, _("This class is waiting for a coordinator's approval. Import it again once it is approved."))
     page = existing.get_latest_revision_as_object() if existing else ClassPage(live=False)
     if existing is None:
         page._cached_parent_obj = provider
@@ -353,6 +367,7 @@ def _save(provider: ProviderPage, rows: list[_Row], user, result: ImportResult) 
             page.save_revision(user=user, log_action=True)
             result.updated += 1
     result.rows = len(rows)
+    result.page_ids = [row.page.pk for row in rows]  # to offer "Submit these classes for approval" (approval_views)
 
 
 def template_rows() -> list[list[str]]:

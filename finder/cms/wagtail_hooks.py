@@ -14,7 +14,13 @@ import finder.cms.assessment_admin
 import finder.cms.assessment_report
 import finder.cms.waiting_admin  # noqa: F401
 from esolplus.roles import is_coordinator
-from finder.cms import admin_views, boundary, eligibility_admin  # noqa: F401  (eligibility_admin: the rules snippet)
+from finder.cms import (
+    admin_views,
+    approval_views,
+    boundary,
+    bulk_approval,
+    eligibility_admin,  # noqa: F401  (the eligibility rules snippet)
+)
 from finder.cms.permissions import editable_providers
 from finder.cms.providers import STILL_CORRECT_ACTION
 from finder.models import ClassPage, ProviderPage, WorkplaceOfferPage
@@ -36,6 +42,13 @@ def register_provider_cms_urls():
             name="finder_import_template",
         ),
         path("providers/set-up/", admin_views.set_up_provider, name="finder_set_up_provider"),
+        path("classes/import/done/", approval_views.imported_classes, name="finder_imported_classes"),
+        path("approval/", approval_views.AwaitingApprovalView.as_view(), name="finder_awaiting_approval"),
+        path(
+            "approval/results/",
+            approval_views.AwaitingApprovalView.as_view(results_only=True),
+            name="finder_awaiting_approval_results",
+        ),
     ]
 
 
@@ -60,6 +73,17 @@ def import_classes_menu_item():
 def set_up_provider_menu_item():
     return CoordinatorMenuItem(
         _("Set up a provider"), reverse("finder_set_up_provider"), name="set-up-provider", icon_name="group", order=230
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def awaiting_approval_menu_item():
+    return CoordinatorMenuItem(
+        _("Awaiting approval"),
+        reverse("finder_awaiting_approval"),
+        name="awaiting-approval",
+        icon_name="tasks",
+        order=210,
     )
 
 
@@ -107,6 +131,10 @@ def still_correct_header_button(page, user, view_name, next_url=None):
 
 # After Wagtail's own (order 0), so these replace its bulk actions for pages, venues and enquiries.
 for bulk_action in [*boundary.PAGE_BULK_ACTIONS, boundary.BoundedSnippetDeleteBulkAction]:
+    hooks.register("register_bulk_action", bulk_action, order=1)
+
+# Submit for approval (pages); Approve and Request changes (on the coordinators' "Awaiting approval" listing).
+for bulk_action in bulk_approval.BULK_ACTIONS:
     hooks.register("register_bulk_action", bulk_action, order=1)
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.e2e import tools
 from tests.e2e.pages import LANGUAGES, PUBLIC_PAGES
-from tests.e2e.tools import html_errors, require
+from tests.e2e.tools import admin_html_errors, html_errors, require
 
 
 @pytest.mark.django_db
@@ -126,4 +126,41 @@ def test_the_borough_evidence_pages_are_valid_html(request, client):
     for name, query in (("boroughs", {}), ("boroughs-bad-months", {"start": "2026-05", "end": "May"})):
         documents[name] = client.get("/evaluation/boroughs/", query).content.decode()
     errors = html_errors(documents)
+    assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())
+
+
+@pytest.mark.django_db
+def test_the_operations_screens_are_valid_html(request, client):
+    """Issue 15's screens: the enquiry inbox (filtered, one enquiry with its notes), the overdue enquiries and stale
+    listings reports, problem reports (list and one report) and the signed "still correct" page, before and after."""
+    require("java", "vnu")
+    request.getfixturevalue("geography")
+    from django.urls import reverse
+
+    from devtools.factories import ClassPageFactory, EnquiryFactory, coordinator, provider_with_editor, venue_at
+    from finder.freshness_services import link_token
+    from finder.models import ProblemReport
+
+    setup = provider_with_editor("Alder Learning", "alder")
+    listing = ClassPageFactory(parent=setup.provider, venue=venue_at("E1 6AN", provider=setup.provider))
+    enquiry = EnquiryFactory(class_page=listing, name="Amina Yusuf", preferred_language="so")
+    report = ProblemReport.objects.create(page=listing, kind=ProblemReport.Kind.CLASS_ENDED, note="No class today.")
+    token = link_token(listing)
+    documents = {"listing-check": client.get(f"/listing-check/{token}/").content.decode()}
+    client.post(f"/listing-check/{token}/")
+    documents["listing-check-used"] = client.get(f"/listing-check/{token}/").content.decode()
+    client.force_login(setup.editor)
+    for name, url in (
+        ("inbox", "/admin/snippets/finder/enquiry/?status=new&q=Amina"),
+        ("enquiry", f"/admin/snippets/finder/enquiry/edit/{enquiry.pk}/"),
+        ("problem-reports", reverse("problem_reports:index")),
+        ("problem-report", reverse("problem_reports:edit", args=[report.pk])),
+        ("stale-listings", "/admin/reports/stale-listings/"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        documents[name] = response.content.decode()
+    client.force_login(coordinator())
+    documents["overdue-enquiries"] = client.get("/admin/reports/overdue-enquiries/").content.decode()
+    errors = admin_html_errors(documents)
     assert not errors, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in errors.items())

@@ -3,11 +3,12 @@
 import csv
 import datetime
 import io
+import re
 import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -315,3 +316,33 @@ def test_two_imports_of_the_same_file_at_once_give_two_clear_outcomes(alpha, mon
     if connection.vendor == "postgresql":  # the second waited for the lock, then updated the class
         assert sorted((o.created, o.updated) for o in outcomes) == [(0, 1), (1, 0)]
     assert ClassPage.objects.child_of(alpha.provider).count() == 1
+
+
+@pytest.mark.parametrize("column", sorted(class_import.CHOICE_COLUMNS))
+def test_every_choice_a_column_help_names_is_one_the_import_accepts(column):
+    """A provider who copies an option from the template's help gets it accepted (the help once said "Drop-in
+    assessment", which the import refused)."""
+    help_text = next(text for name, _required, _example, text in class_import.COLUMNS if name == column)
+    choices = class_import.CHOICE_COLUMNS[column]
+    named = [str(label) for _value, label in choices.choices if str(label).lower() in help_text.lower()]
+    assert named, f"the help for {column} names none of its options: {help_text!r}"
+    options = help_text.rstrip(".").split(": ")[-1]  # "When the cost is Fee: for the whole course, a term, ..."
+    for option in re.split(r",\s*(?:or\s+)?|\s+or\s+", options):
+        if option.strip(". ") and option != "...":
+            assert class_import._choice(choices, option), option
+
+
+def test_a_class_waiting_for_approval_is_not_changed_by_an_import(alpha):
+    """Otherwise the coordinator would approve a draft they never saw; the row says why, and nothing is written."""
+    from finder.cms.bulk_approval import submit_pages
+
+    first = import_classes(alpha.provider, csv_file(GOOD_ROWS), user=alpha.editor)
+    assert first.ok
+    waiting = ClassPage.objects.get(title=GOOD_ROWS[0]["title"])
+    with transaction.atomic():
+        submit_pages([waiting], alpha.editor)
+    changed = [{**GOOD_ROWS[0], "summary": "Changed while waiting."}]
+    result = import_classes(alpha.provider, csv_file(changed), user=alpha.editor)
+    assert not result.ok
+    assert "waiting for a coordinator's approval" in " ".join(error.reason for error in result.errors)
+    assert waiting.get_latest_revision_as_object().summary != "Changed while waiting."

@@ -232,7 +232,7 @@ def test_bulk_action_confirmation_never_names_another_providers_records(editor_a
     assert type(other).objects.filter(pk=other.pk).exists()
 
 
-@pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
+@pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish", "submit_for_approval"])
 def test_page_bulk_actions_never_name_another_providers_pages(editor_a, demo, action):
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
     b_pages = [demo["b"][key].pk for key in ("live", "draft", "offer")]
