@@ -322,6 +322,10 @@ class Seeder:
             for provider in self.providers:
                 provider.numchild = children[provider.pk]
                 Page.objects.filter(pk=provider.pk).update(numchild=provider.numchild)
+        if connection.vendor == "postgresql":
+            # A live database has planner statistics (autovacuum keeps them); one just filled in bulk has none yet.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.count = size
 
 
