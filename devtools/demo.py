@@ -26,6 +26,7 @@ def load_all(stdout) -> list[Login]:
     from devtools.demo_demand import load_demand_demo
     from devtools.demo_evaluation import load_demo_data
     from devtools.demo_finder import load_demo_content
+    from devtools.demo_funnel import load_funnel_demo
     from devtools.demo_surveys import load_survey_demo
 
     demo_user("admin", superuser=True, email="admin@example.org")
@@ -34,6 +35,7 @@ def load_all(stdout) -> list[Login]:
     load_assessment_demo(stdout)
     load_demand_demo(stdout)
     logins += load_demo_data(stdout)
+    load_funnel_demo(stdout)
     load_survey_demo(stdout)
     load_comparison_demo(stdout)
     publish_demo_results(stdout)

@@ -105,20 +105,25 @@ def _enquiries(rng, setups, demo_editor, now) -> list[uuid.UUID]:
     return keys
 
 
+def referral_for(class_page) -> dict:
+    """A "referral only" class is enquired about by the adviser its provider takes referrals from."""
+    if class_page.how_to_join != ClassPage.HowToJoin.REFERRAL:
+        return {}
+    referrer, organisation = REFERRERS[class_page.referral_by[0]]
+    return {
+        "referrer_name": referrer,
+        "referrer_organisation": organisation,
+        "referrer_phone": "020 7946 0999",
+        "learner_agreed_to_referral": True,
+    }
+
+
 def _enquiry(rng, name: str, class_page, fate: str, editor, now) -> uuid.UUID:
     person = _person(rng)
     _status, (oldest, newest), answer, _share = next(f for f in FATES if f[0] == fate)
     sent = now - datetime.timedelta(days=rng.randint(oldest, newest), hours=rng.randint(0, 8))
     answered = sent + datetime.timedelta(days=rng.randint(*answer), hours=2) if answer else None
-    referral = {}
-    if class_page.how_to_join == ClassPage.HowToJoin.REFERRAL:
-        referrer, organisation = REFERRERS[class_page.referral_by[0]]
-        referral = {
-            "referrer_name": referrer,
-            "referrer_organisation": organisation,
-            "referrer_phone": "020 7946 0999",
-            "learner_agreed_to_referral": True,
-        }
+    referral = referral_for(class_page)
     language = rng.choice(LANGUAGES)
     note = rng.choice(NOTES[fate]) if fate in NOTES else ""
     assigned = editor if answered and rng.random() < 0.7 else None

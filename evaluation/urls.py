@@ -7,6 +7,7 @@ from . import (
     correction_views,
     definition_views,
     evidence_views,
+    funnel_views,
     pilot_views,
     session_views,
     survey_due_views,
@@ -61,4 +62,9 @@ urlpatterns = [
     path("boroughs.csv", evidence_views.boroughs_csv, name="boroughs_csv"),
     path("evidence/", evidence_views.public_evidence, name="evidence"),
     path("evidence.csv", evidence_views.public_evidence_csv, name="evidence_csv"),
+    # The funnel (funnel_views): staff's exact figures within their providers; the public London-wide table.
+    path("funnel/", funnel_views.staff_funnel, name="funnel"),
+    path("funnel.csv", funnel_views.staff_funnel_csv, name="funnel_csv"),
+    path("evidence/funnel/", funnel_views.public_funnel, name="public_funnel"),
+    path("evidence/funnel.csv", funnel_views.public_funnel_csv, name="public_funnel_csv"),
 ]

@@ -157,6 +157,7 @@ PUBLIC_PAGES = [
     PublicPage("class", _class, geography=True),
     PublicPage("workplace-offer", _workplace_offer),
     PublicPage("evaluation-results", _published_results, geography=True),
+    PublicPage("funnel-public", _fixed("/evaluation/evidence/funnel/?borough=nowhere"), geography=True),
     PublicPage("finder-results", _finder_results, geography=True),
     PublicPage("finder-error", _fixed("/find/?where=Atlantis"), geography=True),
     *(PublicPage(f"help-me-choose-step-{step}", _help_step(step), geography=True) for step in range(1, 7)),

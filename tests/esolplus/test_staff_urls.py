@@ -121,6 +121,8 @@ def coordinator_admin_urls(site) -> dict[str, str]:
         "site history csv": reverse("wagtailadmin_reports:site_history") + "?export=csv",
         "overdue enquiries": reverse("finder_overdue_enquiries"),
         "overdue enquiries csv": reverse("finder_overdue_enquiries") + "?export=csv",
+        "awaiting approval": reverse("finder_awaiting_approval"),
+        "awaiting approval results": reverse("finder_awaiting_approval_results") + "?q=Alder",
     }
     for name in ("pilots", "cohorts", "evaluators", "provider_staff", "audit_log", "exports"):
         urls[name] = reverse(f"evaluation_{name}:index")
@@ -200,6 +202,10 @@ EVALUATION_USERS = {
     "boroughs_csv": ("coordinator",),
     "evidence": ("coordinator", "staff", "evaluator"),
     "evidence_csv": ("coordinator", "staff", "evaluator"),
+    "funnel": ("coordinator", "staff"),  # staff: their own providers' figures (tests/evaluation/test_funnel_views.py)
+    "funnel_csv": ("coordinator", "staff"),
+    "public_funnel": ("coordinator", "staff", "evaluator"),
+    "public_funnel_csv": ("coordinator", "staff", "evaluator"),
 }
 
 

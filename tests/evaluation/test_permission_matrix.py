@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 REFUSED = {403, 404, 405}
 PUBLIC_OR_OWN_LISTING = {"home", "results", "results_csv", "results_version", "results_version_csv"}
 PUBLIC_OR_OWN_LISTING |= {"evidence", "evidence_csv"}  # the public evidence base (tests/evaluation/test_evidence.py)
+# The funnel: providers' staff see their own figures, everyone the public table (tests/evaluation/test_funnel_views.py).
+PUBLIC_OR_OWN_LISTING |= {"funnel", "funnel_csv", "public_funnel", "public_funnel_csv"}
 RECORD_ARGUMENTS = {"cohort_id", "session_id", "enrolment_id", "goal_id", "learner_id"}
 RECORD_ARGUMENTS |= {"assessment_id", "response_id", "outcome_id"}  # corrections (tests/evaluation/test_corrections.py)
 # The comparison group (tests/evaluation/test_comparison.py): who on pilot A may open each screen.

@@ -195,3 +195,20 @@ def test_loading_again_adds_nothing(demo):
     assert counts() == before
     activity = next(line for line in demo.splitlines() if line.startswith("Demo activity"))
     assert activity in out.getvalue()
+
+
+def test_the_funnel_has_people_at_every_step():
+    """Some pilot learners came in by an enquiry from the finder, so /evaluation/funnel/ has something at each step
+    (and the days each took)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluation.funnel import TOTAL, Filters, funnel
+
+    today = timezone.localdate()
+    rows = funnel(Filters(start=today - datetime.timedelta(days=365), end=today, group="month"), today=today)
+    total = next(row for row in rows if row.key == TOTAL)
+    assert total.entries > total.assessed > 0
+    assert total.enrolled > 0 and total.attended > 0 and total.week_6 > 0
+    assert total.days["enrolled"].n > 0 and total.days["enrolled"].value > 0
