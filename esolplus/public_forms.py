@@ -32,11 +32,18 @@ REFUSED_TEMPLATE = "esolplus/form_refused.html"
 
 
 def is_cross_site(request) -> bool:
-    """True when the browser tells us this request was sent from a page on another site."""
-    if request.META.get("HTTP_SEC_FETCH_SITE", "").lower() == "cross-site":
+    """True when the browser tells us this request was sent from a page on another site.
+
+    A page that sends no referrer (``Referrer-Policy: no-referrer``: the signed-link pages, whose address is a key)
+    makes browsers send ``Origin: null`` with its forms; such a POST is ours when the browser also says it came from
+    this site (``Sec-Fetch-Site: same-origin``, which no page can forge). A null origin without that is refused."""
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "").lower()
+    if fetch_site == "cross-site":
         return True
     origin = request.META.get("HTTP_ORIGIN")
     if origin is None:
+        return False
+    if origin == "null" and fetch_site == "same-origin":
         return False
     return not origin_is_allowed(request, origin)
 

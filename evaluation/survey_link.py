@@ -17,9 +17,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt
-
-from esolplus.public_forms import public_form
 
 from .models import SurveyInvitation
 
@@ -93,21 +90,3 @@ def private_page(view):
         return private(view(request, *args, **kwargs))
 
     return wrapper
-
-
-def link_form(view):
-    """``esolplus.public_forms.public_form`` for the survey's own forms, with one difference: these pages send no
-    referrer, so browsers send ``Origin: null`` with their forms; such a POST passes when the browser also says it
-    came from this site (``Sec-Fetch-Site: same-origin``, which no page can forge). Anything else is checked as
-    ``public_form`` checks it (a cross-site POST, or a null origin without that header, is refused)."""
-    checked = public_form(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        meta = request.META
-        if meta.get("HTTP_ORIGIN") == "null" and meta.get("HTTP_SEC_FETCH_SITE", "").lower() == "same-origin":
-            return view(request, *args, **kwargs)
-        return checked(request, *args, **kwargs)
-
-    wrapper.public_form = True
-    return csrf_exempt(wrapper)

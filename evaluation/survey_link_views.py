@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
 from esolplus.concurrency import StaleVersion
+from esolplus.public_forms import public_form
 
 from .instruments import item_text, value_labels
 from .services import invitations
-from .survey_link import invitation_for_token, link_form, private_page, refusal
+from .survey_link import invitation_for_token, private_page, refusal
 from .survey_link_forms import CheckAnswersForm, QuestionForm, options
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def start(request, token):
 
 
 @private_page
-@link_form
+@public_form  # the pages send no referrer: esolplus.public_forms takes their forms' null origin
 @require_http_methods(["GET", "POST"])
 def question(request, token, number: int):
     invitation, refused = _open_invitation(request, token)
@@ -160,7 +161,7 @@ def _summary(invitation, items, token) -> list[dict]:
 
 
 @private_page
-@link_form
+@public_form  # the pages send no referrer: esolplus.public_forms takes their forms' null origin
 @require_http_methods(["GET", "POST"])
 def check(request, token):
     invitation, refused = _open_invitation(request, token)

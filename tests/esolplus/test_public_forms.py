@@ -67,3 +67,14 @@ def test_the_host_and_scheme_behind_a_proxy_count():
 def test_a_get_is_never_refused():
     request = RequestFactory().get("/find/form/", HTTP_SEC_FETCH_SITE="cross-site")
     assert form_view(request).status_code == 200
+
+
+def test_a_null_origin_passes_only_when_the_browser_says_the_form_was_on_this_site(rf):
+    """Pages that send no referrer (the signed links) make browsers send "Origin: null" with their forms."""
+    from esolplus.public_forms import is_cross_site
+
+    same = rf.post("/", HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert not is_cross_site(same)
+    for fetch_site in ("", "cross-site", "same-site", "none"):
+        other = rf.post("/", HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE=fetch_site)
+        assert is_cross_site(other), fetch_site
