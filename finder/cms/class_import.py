@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -98,13 +99,16 @@ class _Row:
 
 
 def _choice(choices, text: str):
+    """The code for an option written as in the template (English), in the editor's own admin language, or as its
+    code. The template and its help are in English whatever language the admin is in, so the options offered in an
+    error are the English ones."""
     wanted = text.strip().lower()
+    with translation.override("en"):
+        english = {value: str(label) for value, label in choices.choices}
     for value, label in choices.choices:
-        if wanted in {value, str(label).lower(), value.replace("_", " ")}:
+        if wanted in {value, value.replace("_", " "), str(label).lower(), english[value].lower()}:
             return value
-    raise ValueError(
-        _("Use one of: %(options)s.") % {"options": ", ".join(str(label) for _value, label in choices.choices)}
-    )
+    raise ValueError(_("Use one of: %(options)s.") % {"options": ", ".join(english.values())})
 
 
 def _boolean(text: str) -> bool:

@@ -346,3 +346,14 @@ def test_a_class_waiting_for_approval_is_not_changed_by_an_import(alpha):
     assert not result.ok
     assert "waiting for a coordinator's approval" in " ".join(error.reason for error in result.errors)
     assert waiting.get_latest_revision_as_object().summary != "Changed while waiting."
+
+
+def test_an_editor_whose_admin_is_in_another_language_imports_the_english_template(alpha):
+    """The template's options are English; an editor who uses the admin in Arabic uploads the same file."""
+    from django.utils import translation
+
+    with translation.override("ar"):
+        result = import_classes(alpha.provider, csv_file(GOOD_ROWS), user=alpha.editor)
+        assert result.ok, result.errors
+        wrong = import_classes(alpha.provider, csv_file([{**GOOD_ROWS[0], "cost": "Gratis"}]), user=alpha.editor)
+    assert "Free, Fee, Free if eligible" in wrong.errors[0].reason  # the options as the template writes them
