@@ -302,7 +302,16 @@ def _evaluation_urls(records) -> list[str]:
     return urls
 
 
-DOWNLOADS = {"export", "subject_access", "results_csv", "results_version_csv", "boroughs_csv", "evidence_csv"}
+DOWNLOADS = {
+    "export",
+    "subject_access",
+    "results_csv",
+    "results_version_csv",
+    "boroughs_csv",
+    "evidence_csv",
+    "funnel_csv",
+    "public_funnel_csv",
+}
 
 
 def test_a_password_alone_gets_no_evaluation_page_and_no_download(client, staff, records):
