@@ -89,10 +89,11 @@ def distance_km(origin: tuple[float, float] | None, page: ClassPage) -> float | 
 
 
 COUNT_CAP = 500
-# Shares of the radius tried for the first pages of a dense search, smallest first. Each step is four times wider
-# (sixteen times the area): a circle that misses is cheap because it is small, and the one that hits holds a few
-# hundred classes to sort, not thousands (in the middle of London, an eighth of 5 km held 2,400 of 100,000).
-RADIUS_LADDER = (1 / 32, 1 / 8, 1 / 2)
+# Shares of the radius tried for the first pages of a dense search, smallest first. With 100,000 classes spread over
+# London's postcodes, a sixteenth of 5 km (about 300 m) usually holds the first page; each step is four times wider
+# (sixteen times the area), so a miss is cheap and a hit sorts tens or hundreds of classes, not thousands. Measured
+# side by side (same searches, alternating) against (1/8, 1/4, 1/2) and (1/32, 1/8, 1/2): 1–2 ms faster at the median.
+RADIUS_LADDER = (1 / 16, 1 / 4, 1 / 2)
 
 
 def count_up_to(queryset: QuerySet, limit: int) -> int:
