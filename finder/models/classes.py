@@ -269,6 +269,12 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
     class Meta:
         verbose_name = _("class")
         verbose_name_plural = _("classes")
+        # The finder counts the current classes at the venues near a place; on PostgreSQL this index answers that
+        # from the index alone (the dates that make a class current, and the page to join), without reading each
+        # class's row. SQLite has no covering indexes and makes it a plain index on the venue.
+        indexes = [
+            models.Index(fields=["venue"], include=["end_date", "last_checked", "page_ptr"], name="class_venue_current")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),

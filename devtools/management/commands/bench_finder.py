@@ -328,9 +328,10 @@ class Seeder:
                 provider.numchild = children[provider.pk]
                 Page.objects.filter(pk=provider.pk).update(numchild=provider.numchild)
         if connection.vendor == "postgresql":
-            # A live database has planner statistics (autovacuum keeps them); one just filled in bulk has none yet.
+            # A live database has planner statistics and a visibility map (autovacuum keeps them); one just filled in
+            # bulk has neither yet.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.count = size
 
 
