@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from finder.search.queries import fetch_card_details
+from finder.search.queries import full_listings
 from finder.search.view_helpers import with_descriptions
 
 CARD_TEMPLATE = "components/result_card.html"
@@ -50,21 +50,27 @@ def distance_text(item) -> str:
     return _("Online") if item.delivery_mode == "online" else "–"
 
 
-def attach_cards(items, today) -> None:
+def attach_cards(items, today) -> list:
     """Give each item ``card_html``: from the cache when it holds the card, rendered (and kept) when not.
 
-    Only the cards rendered afresh fetch their sessions and levels and work out their texts."""
+    ``items`` need only ``CARD_KEY_FIELDS`` (finder.search.queries) and their provider (``attach_providers``); the
+    cards rendered afresh fetch their whole class, venue, sessions and levels, and work out their texts. Returns the
+    items with a card: a class deleted since the search found it has none."""
     language = get_language() or ""
     keys = {card_key(item, language, today): item for item in items}
     cached = cache.get_many(list(keys))
-    missing = [item for key, item in keys.items() if key not in cached]
-    fetch_card_details(missing)
-    with_descriptions(missing, today)
+    whole = full_listings([item for key, item in keys.items() if key not in cached])
+    with_descriptions(whole.values(), today)
     rendered = {}
     for key, item in keys.items():
         html = cached.get(key)
         if html is None:
-            html = rendered[key] = render_to_string(CARD_TEMPLATE, {"item": item, "distance_slot": DISTANCE_SLOT})
+            listing = whole.get(item.pk)
+            if listing is None:
+                continue
+            listing.provider_title = item.provider_title  # part of the key: the card shows what it is filed under
+            html = rendered[key] = render_to_string(CARD_TEMPLATE, {"item": listing, "distance_slot": DISTANCE_SLOT})
         item.card_html = mark_safe(html.replace(DISTANCE_SLOT, distance_text(item)))  # noqa: S308 (our own template)
     if rendered:
         cache.set_many(rendered, CARD_SECONDS)
+    return [item for item in items if hasattr(item, "card_html")]

@@ -8,7 +8,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,7 +132,7 @@ class ClassFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
 
     def filter_level(self, queryset, name, value):
-        if not value:
+        if not value if not isinstance(value, QuerySet) else value.query.is_empty():  # an empty query is not run
             return queryset
         links = ClassPage.levels.through.objects.filter(classpage_id=OuterRef("pk"), level__in=value)
         return queryset.filter(Exists(links))

@@ -7,7 +7,7 @@ import math
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from geopy.distance import geodesic
 
 from finder.models import ClassPage, ClassSession, ProviderPage
@@ -43,14 +43,36 @@ def for_display(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("venue").prefetch_related(*card_details())
 
 
+# What a search needs of each class before it knows whether the class's card is cached (finder.search.cards): the
+# card's key, the distance, and the class's place and link on the map. Fetching only these keeps the query for a
+# page of results narrow; the cards rendered afresh fetch the rest (``full_listings``).
+CARD_KEY_FIELDS = (
+    "title",
+    "path",
+    "url_path",
+    "live_revision_id",
+    "enrolled_on_register",
+    "last_checked",
+    "delivery_mode",
+    "venue__name",
+    "venue__postcode",
+    "venue__latitude",
+    "venue__longitude",
+    "venue__live_revision_id",
+)
+
+
 def for_cards(queryset: QuerySet) -> QuerySet:
-    """Like ``for_display``, leaving sessions and levels to ``fetch_card_details``: most cards come from the
-    cache (finder.search.cards), and only the ones rendered afresh need them."""
-    return queryset.select_related("venue")
+    """Like ``for_display``, with only ``CARD_KEY_FIELDS``: most cards come from the cache (finder.search.cards),
+    and only the ones rendered afresh need the rest, fetched with ``full_listings``."""
+    return queryset.select_related("venue").only(*CARD_KEY_FIELDS)
 
 
-def fetch_card_details(items: list) -> None:
-    prefetch_related_objects(items, *card_details())
+def full_listings(items: list) -> dict:
+    """The classes of ``items`` with every column, their venue, sessions and levels, by id, in three queries."""
+    if not items:
+        return {}
+    return for_display(ClassPage.objects.filter(pk__in=[item.pk for item in items])).in_bulk()
 
 
 def soonest_first(queryset: QuerySet) -> QuerySet:

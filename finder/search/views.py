@@ -69,9 +69,8 @@ def find_classes(request):
             filterset.queryset = near_classes(*origin, radius, today)
             paginator = Paginator(display(soonest_first(filterset.qs)), per_page)
         elif origin:
-            paginator = NearbyPaginator(
-                lambda km: display(filterset.filter_queryset(near_classes(*origin, km, today))), radius, per_page
-            )
+            chosen = display(filterset.filter_queryset(ClassPage.objects.current(today)))  # built once for all circles
+            paginator = NearbyPaginator(lambda km: chosen.near(*origin, km), radius, per_page)
         if paginator is not None:
             number = place_form.cleaned_data["page"] or 1
             if number > paginator.num_pages and number > 1:
@@ -85,7 +84,7 @@ def find_classes(request):
                 if print_view:
                     with_descriptions(page_obj.object_list, today)
                 else:
-                    attach_cards(page_obj.object_list, today)
+                    page_obj.object_list = attach_cards(page_obj.object_list, today)
                 search = Search(request.GET, origin, radius, today)
                 suggestions = suggest(search, filterset.form, paginator.count)
                 record_search(request, place_form, filterset.form, paginator.count)  # finder.search.demand
