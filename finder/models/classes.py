@@ -269,11 +269,11 @@ class ClassPage(ProviderListing, OpenReferralIdentified, Page):
     class Meta:
         verbose_name = _("class")
         verbose_name_plural = _("classes")
-        # The finder counts the current classes at the venues near a place; on PostgreSQL this index answers that
-        # from the index alone (the dates that make a class current, and the page to join), without reading each
-        # class's row. SQLite has no covering indexes and makes it a plain index on the venue.
+        # The finder counts the current classes at the venues near a place; this index answers that from the index
+        # alone (the dates that make a class current, and the page to join), without reading each class's row: on
+        # PostgreSQL through the included page, on SQLite because the page is the row id every index entry carries.
         indexes = [
-            models.Index(fields=["venue"], include=["end_date", "last_checked", "page_ptr"], name="class_venue_current")
+            models.Index(fields=["venue", "last_checked", "end_date"], include=["page_ptr"], name="class_venue_current")
         ]
         constraints = [
             models.CheckConstraint(
@@ -499,6 +499,11 @@ class ClassSession(Orderable):
             models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_ends_after_it_starts"),
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="session_weekday_valid"),
         ]
+
+    def get_weekday_display(self) -> str:
+        """The day's name. Django's own version hashes every day's label, translating all seven, on each call; a
+        page of result cards asks dozens of times."""
+        return self.Weekday(self.weekday).label if self.weekday in self.Weekday.values else str(self.weekday)
 
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:
