@@ -132,7 +132,8 @@ class ClassFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
 
     def filter_level(self, queryset, name, value):
-        if not value if not isinstance(value, QuerySet) else value.query.is_empty():  # an empty query is not run
+        chosen = not value.query.is_empty() if isinstance(value, QuerySet) else bool(value)  # without running it
+        if not chosen:
             return queryset
         links = ClassPage.levels.through.objects.filter(classpage_id=OuterRef("pk"), level__in=value)
         return queryset.filter(Exists(links))
