@@ -28,11 +28,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from geopy.distance import geodesic
 
 from esolplus import notifications
 from esolplus.concurrency import create_once
 from esolplus.tasks import job
+from finder.geography.distances import KM_PER_DEGREE_LATITUDE, geodesic_km
 from finder.models import ClassPage, WaitingListEntry
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ logger = logging.getLogger(__name__)
 Status = WaitingListEntry.Status
 WITHDRAW_SALT = "finder.waiting.withdraw"
 JOINED_SALT = "finder.waiting.joined"
-KM_PER_DEGREE_LATITUDE = 111.32
 
 
 class AlreadyWaiting(Exception):
@@ -201,7 +200,7 @@ def area_entries_for(class_page: ClassPage) -> list[int]:
     return [
         entry.pk
         for entry in entries.only("pk", "latitude", "longitude", "radius_km").order_by("created_at", "pk")
-        if geodesic((entry.latitude, entry.longitude), here).km <= entry.radius_km
+        if geodesic_km((entry.latitude, entry.longitude), here) <= entry.radius_km
     ]
 
 

@@ -10,13 +10,12 @@ from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, Workfl
 from wagtail.search import index
 
 from finder import vocabularies
+from finder.geography.distances import KM_PER_DEGREE_LATITUDE
 from finder.geography.models import District
 from finder.geography.postcodes import format_postcode
 
 from .fields import ChoiceListField
 from .identifiers import OpenReferralIdentified
-
-KM_PER_DEGREE_LATITUDE = 111.32
 
 
 def within_km(queryset: QuerySet, latitude: float, longitude: float, radius_km: float, venue: str = "venue"):

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from geopy.distance import geodesic
 
+from finder.geography.distances import geodesic_km
 from finder.models import ClassPage, ClassSession, ProviderPage
 from finder.models.providers import attach_providers as attach_providers  # used by the views and the API
 from finder.models.providers import provider_path
@@ -107,7 +107,7 @@ def distance_km(origin: tuple[float, float] | None, page: ClassPage) -> float | 
     venue = page.venue
     if origin is None or venue is None or venue.latitude is None:
         return None
-    return geodesic(origin, (venue.latitude, venue.longitude)).km
+    return geodesic_km(origin, (venue.latitude, venue.longitude))
 
 
 COUNT_CAP = 500
