@@ -17,6 +17,7 @@ from finder.search.demand import record_search
 from finder.search.filters import ClassFilter, active_filters
 from finder.search.forms import PlaceForm, SortOrder
 from finder.search.queries import (
+    FINDER_COUNT_CAP,
     NearbyPaginator,
     attach_providers,
     for_cards,
@@ -70,7 +71,7 @@ def find_classes(request):
             paginator = Paginator(display(soonest_first(filterset.qs)), per_page)
         elif origin:
             chosen = display(filterset.filter_queryset(ClassPage.objects.current(today)))  # built once for all circles
-            paginator = NearbyPaginator(lambda km: chosen.near(*origin, km), radius, per_page)
+            paginator = NearbyPaginator(lambda km: chosen.near(*origin, km), radius, per_page, FINDER_COUNT_CAP)
         if paginator is not None:
             number = place_form.cleaned_data["page"] or 1
             if number > paginator.num_pages and number > 1:

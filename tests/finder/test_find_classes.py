@@ -170,3 +170,19 @@ def test_dense_searches_count_up_to_a_cap_and_still_page_nearest_first():
     shown = [item for number in one_by_one.page_range for item in one_by_one.page(number).object_list]
     assert [c.pk for c in shown] == [c.pk for c in expected]
     assert min(radii) < 20
+
+
+def test_the_finder_page_counts_to_its_own_cap_and_the_api_further(client, monkeypatch):
+    """Past FINDER_COUNT_CAP the page says "more than" and how to narrow; the open data API counts to COUNT_CAP."""
+    from finder.search import queries, views
+
+    monkeypatch.setattr(views, "FINDER_COUNT_CAP", 2)
+    assert queries.FINDER_COUNT_CAP < queries.COUNT_CAP
+    for postcode in ("E1 6AN", "E1 6AW", "E1 7AA"):
+        ClassPageFactory(venue=venue_at(postcode))
+    response = client.get(FIND, {"where": "E1 6AN", "radius": "5"})
+    html = response.content.decode()
+    assert (response.context["page_obj"].paginator.count, response.context["page_obj"].paginator.capped) == (2, True)
+    assert "More than 2 classes found" in html and "Add choices or a smaller distance" in html
+    api = client.get("/openreferral/service_at_locations", {"postcode": "E1 6AN", "proximity": "5000"}).json()
+    assert (api["total_items"], api["total_items_capped"]) == (3, False)
