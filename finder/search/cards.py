@@ -5,7 +5,8 @@ Rendering ten cards was about half of /find/'s time. A card's HTML depends only 
 language and the day (the "starts in …" texts, the warning on a listing not checked for three months) and the
 date the provider last checked it (stamped in place, without a new revision); the distance is the one part that
 changes with each search, so the cached card holds a slot that is filled in per request. Drafts are never shown,
-so a new draft changes nothing; publishing gives a new live revision and so a new key.
+so a new draft changes nothing; publishing gives a new live revision and so a new key. The card's page address is
+kept with it, for the map of results (working it out asks Wagtail for the site's root paths, from the cache, each time).
 """
 
 import hashlib
@@ -38,7 +39,7 @@ def card_key(item, language: str, today) -> str:
         today.isoformat(),
         language,
     )
-    return "finder-card:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "finder-card-2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def distance_text(item) -> str:
@@ -51,7 +52,8 @@ def distance_text(item) -> str:
 
 
 def attach_cards(items, today) -> list:
-    """Give each item ``card_html``: from the cache when it holds the card, rendered (and kept) when not.
+    """Give each item ``card_html`` and ``page_url``: from the cache when it holds the card, rendered (and kept) when
+    not.
 
     ``items`` need only ``CARD_KEY_FIELDS`` (finder.search.queries) and their provider (``attach_providers``); the
     cards rendered afresh fetch their whole class, venue, sessions and levels, and work out their texts. Returns the
@@ -63,13 +65,15 @@ def attach_cards(items, today) -> list:
     with_descriptions(whole.values(), today)
     rendered = {}
     for key, item in keys.items():
-        html = cached.get(key)
-        if html is None:
+        card = cached.get(key)
+        if card is None:
             listing = whole.get(item.pk)
             if listing is None:
                 continue
             listing.provider_title = item.provider_title  # part of the key: the card shows what it is filed under
-            html = rendered[key] = render_to_string(CARD_TEMPLATE, {"item": listing, "distance_slot": DISTANCE_SLOT})
+            html = render_to_string(CARD_TEMPLATE, {"item": listing, "distance_slot": DISTANCE_SLOT})
+            card = rendered[key] = (html, listing.url)
+        html, item.page_url = card
         item.card_html = mark_safe(html.replace(DISTANCE_SLOT, distance_text(item)))  # noqa: S308 (our own template)
     if rendered:
         cache.set_many(rendered, CARD_SECONDS)

@@ -28,7 +28,8 @@ def class_points(items) -> list[dict]:
     """A marker for each class in the list that meets at a venue on the map (online classes have none).
 
     Each link is the page's own address (``page.url``, with the language prefix), worked out from the cached site
-    root paths: asking with the request would look the site up in the database on every search.
+    root paths: asking with the request would look the site up in the database on every search. A result card
+    (finder.search.cards) brings the address with it, as ``page_url``.
     """
     points = []
     for item in items:
@@ -39,7 +40,7 @@ def class_points(items) -> list[dict]:
             {
                 "id": item.pk,
                 "title": item.title,
-                "url": item.url,
+                "url": getattr(item, "page_url", None) or item.url,
                 "place": f"{venue.name}, {venue.postcode}",
                 "lat": round(venue.latitude, 6),
                 "lon": round(venue.longitude, 6),

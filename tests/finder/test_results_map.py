@@ -175,3 +175,16 @@ def test_the_page_with_its_map_is_valid_html(client):
     html = client.get(FIND, {"where": "E1 6AN"}).content.decode()
     assert map_data(html) is not None
     assert html_errors({"find": html}) == {}
+
+
+@pytest.mark.usefixtures("geography")
+def test_a_cached_card_brings_its_address_for_the_map_in_the_pages_language(client, monkeypatch):
+    """The map's link comes with the cached card (finder.search.cards), without asking Wagtail for it again."""
+    page = ClassPageFactory(title="Morning English", venue=venue_at("E1 6AN"))
+    for prefix, url in (("", FIND), ("/ar", "/ar" + FIND)):
+        client.get(url, {"where": "E1 6AN"})  # renders and keeps the card
+        with monkeypatch.context() as patched:
+            patched.setattr(ClassPage, "url", property(lambda self: pytest.fail("worked out the address again")))
+            html = client.get(url, {"where": "E1 6AW"}).content.decode()
+        marker = map_data(html)["classes"][0]
+        assert marker["url"] == prefix + page.url_path.removeprefix("/home") and f'href="{marker["url"]}"' in html
