@@ -9,7 +9,8 @@ when every search measures its page of results.
 from pyproj import Geod
 
 WGS84 = Geod(ellps="WGS84")
-# Near enough everywhere in London for a bounding box around a search, which a geodesic distance then refines.
+# Near enough everywhere in London for the bounding boxes that narrow a search in the database (refined there by a
+# flat-earth distance, ``finder.models.venues.within_km``) and the waiting list's (refined by ``geodesic_km``).
 KM_PER_DEGREE_LATITUDE = 111.32
 
 Point = tuple[float, float]  # (latitude, longitude) in degrees
