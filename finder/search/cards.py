@@ -39,7 +39,7 @@ def card_key(item, language: str, today) -> str:
         today.isoformat(),
         language,
     )
-    return "finder-card-2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "finder-card-3:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def distance_text(item) -> str:

@@ -13,6 +13,12 @@ from django.utils import timezone
 from finder.models import ClassPage, Venue
 from finder.search import summaries
 
+# The language providers write their listings in (titles, summaries, venue names, their own words). It is not
+# translated, so wherever a learner's page shows it in another language, it is marked as this language
+# (``{{ text|provider_words }}``, finder.templatetags.finder_facts): screen readers then read it with an English
+# voice, and its punctuation stays in place on right-to-left pages (WCAG 2.2, 3.1.2 Language of Parts).
+PROVIDER_WORDS_LANGUAGE = "en"
+
 
 def _labels(model, name: str, value) -> list[str]:
     return [str(label) for label in model._meta.get_field(name).labels(value)]
@@ -35,7 +41,8 @@ class ClassFacts:
     start: str = ""
     end: str = ""
     checked: str = ""
-    # The provider's own words, in English: {"eligibility": ..., "joining": ..., "transport": ...}, non-empty only.
+    # The provider's own words, in PROVIDER_WORDS_LANGUAGE: {"eligibility": ..., "joining": ..., "transport": ...},
+    # non-empty only.
     provider_words: dict = field(default_factory=dict)
 
 

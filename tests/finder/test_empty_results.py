@@ -40,7 +40,7 @@ def test_nothing_in_range_says_so_and_offers_the_nearest_classes_further_away(cl
     assert "No classes found" in html
     assert "No classes match your search" in html
     assert [item.pk for item in response.context["suggestions"].nearby] == [further.pk]
-    assert re.search(r"Waterloo English</a> – \d\.\d km away", html)
+    assert re.search(r"Waterloo English</span></a> – \d\.\d km away", html)
     found = links(html)
     assert found["Search within 5 km"] == "?where=E1+6AN&radius=5"
     assert list(follow(client, found["Search within 5 km"]).context["page_obj"].object_list) == [further]

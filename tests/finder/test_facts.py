@@ -175,9 +175,24 @@ def test_the_providers_own_words_are_marked_as_english(client, full_class):
     html = client.get(full_class.url).content.decode()
     section = html.split("In the provider’s own words")[1].split("</section>")[0]
     for text in ("Ask us about the fee waiver.", "Ring Amina first.", "Aldgate East station."):
-        assert re.search(r'<dd lang="en">' + re.escape(text), section), text
+        assert re.search(r'<dd><span lang="en" dir="auto">' + re.escape(text), section), text
     bare = ClassPageFactory(venue=venue_at("E1 6AN"))
     assert "own words" not in client.get(bare.url).content.decode()
+
+
+def test_the_providers_titles_and_summaries_read_as_english_on_an_arabic_page(client):
+    page = ClassPageFactory(
+        title="Monday <b>ESOL</b>", summary="Speaking practice, at the library.", venue=venue_at("E1 6AN")
+    )
+    with translation.override("ar"):
+        url = page.get_url()
+        html = client.get(url).content.decode()
+        results = client.get(reverse("finder:find"), {"where": "E1 6AN"}).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<h1><span lang="en" dir="auto">Monday &lt;b&gt;ESOL&lt;/b&gt;</span></h1>' in html
+    assert '<p class="lead"><span lang="en" dir="auto">Speaking practice, at the library.</span></p>' in html
+    assert "<b>ESOL</b>" not in html  # the provider's text is still escaped
+    assert f'<a href="{url}"><span lang="en" dir="auto">Monday &lt;b&gt;ESOL&lt;/b&gt;</span></a>' in results
 
 
 def test_free_if_eligible_lists_who_can_get_it_free(client):
