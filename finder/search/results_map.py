@@ -12,6 +12,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils.translation import gettext as _
 
+from finder.search.facts import PROVIDER_WORDS_LANGUAGE
+
 LEAFLET_JS = "leaflet/leaflet.js"
 
 
@@ -62,6 +64,7 @@ def map_context(items, origin=None) -> dict | None:
         "attribution": settings.FINDER_MAP_ATTRIBUTION,
         "origin": [round(origin[0], 6), round(origin[1], 6)] if origin else None,
         "classes": points,
+        "providerLanguage": PROVIDER_WORDS_LANGUAGE,  # of each class's title and place, marked so in its popup
         "text": {
             "origin": _("The place you searched for"),
             "zoomIn": _("Zoom in"),

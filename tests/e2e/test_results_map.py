@@ -69,6 +69,17 @@ def wait_for_markers(page, count):
     )
 
 
+def wait_until_clear_of_the_zoom_buttons(page):
+    """An open popup pans below the zoom buttons, so they never cover its link or its close button."""
+    page.wait_for_function(
+        """() => {
+            const popup = document.querySelector('#results-map .leaflet-popup-content-wrapper');
+            const zoom = document.querySelector('#results-map .leaflet-control-zoom');
+            return popup && zoom && popup.getBoundingClientRect().top >= zoom.getBoundingClientRect().bottom;
+        }"""
+    )
+
+
 def test_the_map_shows_a_marker_for_each_class_in_the_list(page, classes, tiles):
     page.goto(SEARCH)
     wait_for_markers(page, len(classes))
@@ -84,14 +95,16 @@ def test_the_map_shows_a_marker_for_each_class_in_the_list(page, classes, tiles)
     assert titles == sorted(item.title for item in classes)
     listed = page.locator(".finder-results__list .result-card__title a")
     assert sorted(listed.all_inner_texts()) == titles
+    assert page.locator("#results-map .results-map__origin").count() == 1
+    assert "OpenStreetMap contributors" in page.locator("#results-map .leaflet-control-attribution").inner_text()
+    axe(page)
     page.get_by_role("button", name="Evening English").click()
     popup_link = page.locator("#results-map .leaflet-popup a.results-map__link")
     assert popup_link.inner_text() == "Evening English"
     assert popup_link.get_attribute("href") == listed.filter(has_text="Evening English").get_attribute("href")
     assert page.locator("#results-map .leaflet-popup").get_by_text("E1 6AW").is_visible()
-    assert page.locator("#results-map .results-map__origin").count() == 1
-    assert "OpenStreetMap contributors" in page.locator("#results-map .leaflet-control-attribution").inner_text()
-    axe(page)
+    wait_until_clear_of_the_zoom_buttons(page)
+    axe(page, "#results-map .leaflet-popup")  # its link and close button: nothing covers them, big enough to touch
 
 
 def test_the_map_works_with_the_keyboard_and_lets_it_go(page, classes, tiles):
@@ -124,6 +137,13 @@ def test_the_map_in_arabic_is_right_to_left_and_accessible(page, live_site, clas
     assert page.locator("#results-map .leaflet-top.leaflet-right .leaflet-control-zoom").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     axe(page)
+    # A popup repeats the provider's English words, marked as English and set in their own direction, as the list does.
+    page.get_by_role("button", name="Evening English").click()
+    wait_until_clear_of_the_zoom_buttons(page)
+    popup = page.locator("#results-map .leaflet-popup")
+    for part in (popup.locator("a.results-map__link"), popup.locator(".results-map__place")):
+        assert (part.get_attribute("lang"), part.get_attribute("dir")) == ("en", "auto")
+    axe(page, "#results-map .leaflet-popup")
 
 
 def test_without_javascript_there_is_no_map_and_the_list_is_whole(chromium, live_site, classes):

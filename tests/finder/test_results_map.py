@@ -111,6 +111,7 @@ def test_the_map_draws_the_same_classes_as_the_list(client, settings):
     assert data["tiles"] == settings.FINDER_MAP_TILE_URL
     assert "OpenStreetMap contributors" in data["attribution"]
     assert set(data["text"]) == {"origin", "zoomIn", "zoomOut", "close"}
+    assert data["providerLanguage"] == "en"  # popups mark titles and places as the list does
 
     # The box is hidden until the script draws it, named for screen readers, and kept off paper.
     box = re.search(r'<div id="results-map"[^>]*>', html).group(0)

@@ -23,7 +23,7 @@
 
     box.hidden = false;
     var map = L.map(box, { scrollWheelZoom: false, zoomControl: false, attributionControl: false });
-    L.control
+    var zoom = L.control
         .zoom({ position: rtl ? "topright" : "topleft", zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut })
         .addTo(map);
     L.control
@@ -56,6 +56,13 @@
         var place = document.createElement("p");
         place.textContent = item.place;
         place.className = "results-map__place";
+        // The provider's own words, untranslated: read in their language, in their direction (as in the list).
+        [link, place].forEach(function (element) {
+            if (data.providerLanguage) {
+                element.lang = data.providerLanguage;
+            }
+            element.dir = "auto";
+        });
         content.appendChild(link);
         content.appendChild(place);
         return content;
@@ -89,10 +96,15 @@
         }
     });
 
+    // A popup opens below the zoom buttons, which sit in a top corner: they never cover its link or its close
+    // button (WCAG 2.2: a focused link is not hidden, a touch target is not obscured).
+    var controlsBottom = zoom.getContainer().getBoundingClientRect().bottom - box.getBoundingClientRect().top;
+    var popupOptions = { autoPanPaddingTopLeft: L.point(5, Math.ceil(controlsBottom) + 5) };
+
     var points = [];
     data.classes.forEach(function (item) {
         var marker = L.marker([item.lat, item.lon], { icon: icon, title: item.title, alt: item.title, riseOnHover: true });
-        marker.bindPopup(popupContent(item)).addTo(map);
+        marker.bindPopup(popupContent(item), popupOptions).addTo(map);
         keepFocus(marker);
         points.push([item.lat, item.lon]);
     });
