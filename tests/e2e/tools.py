@@ -64,10 +64,13 @@ def save_screenshot(page, name: str) -> Path:
 
 
 def axe(page, context: str | None = None) -> dict:
-    """Run axe-core in the page and fail on any WCAG 2.2 A/AA violation.
+    """Run axe-core in the page and fail on any WCAG 2.2 A/AA violation, or if the page scrolls sideways.
 
-    The script is evaluated over the DevTools protocol, so the page's CSP stays fully enforced.
+    The script is evaluated over the DevTools protocol, so the page's CSP stays fully enforced. axe does not check
+    reflow (WCAG 1.4.10): on a phone-sized page nothing may stick out sideways, in either direction.
     """
+    wide = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert wide[0] <= wide[1], f"{page.url} scrolls sideways: {wide[0]} px of content in {wide[1]} px"
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text())
     results = page.evaluate(
