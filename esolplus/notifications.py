@@ -17,7 +17,6 @@ a provider's text are folded into spaces, so nothing can add a header), and addr
 
 import contextlib
 import logging
-import re
 import smtplib
 import uuid
 from datetime import timedelta
@@ -31,13 +30,13 @@ from django.db.models import F, Q
 from django.template.loader import select_template
 from django.utils import timezone, translation
 
+from esolplus.contact_fields import is_phone_number, normalised_phone
 from esolplus.models import Notification
 from esolplus.tasks import PermanentFailure, TemporaryFailure, enqueue_on_commit, error_text, job
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_MAX = 200
-PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
 
 def send_email(to: str, template: str, context: dict, language: str = "", *, key: str = "") -> Notification:
@@ -83,8 +82,9 @@ def checked_email(address: str) -> str:
 
 
 def checked_phone(number: str) -> str:
-    number = number.strip()
-    if not PHONE.match(number):
+    """The number as the SMS service takes it (esolplus.contact_fields: the forms refuse anything else)."""
+    number = normalised_phone(number)
+    if not is_phone_number(number):
         raise PermanentFailure("not a valid phone number")
     return number
 

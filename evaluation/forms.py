@@ -18,6 +18,7 @@ from esolplus.concurrency import (
     SubmissionKeyFormMixin,
     VersionedFormMixin,
 )
+from esolplus.contact_fields import ContactEmailInput, PhoneInput, PhoneNumberField
 from finder.assessment_services import look_up_result
 from finder.models import District
 
@@ -189,6 +190,8 @@ class IdentityForm(forms.ModelForm):
     class Meta:
         model = LearnerIdentity
         fields = ["full_name", "phone", "email", "postcode", "uln"]
+        field_classes = {"phone": PhoneNumberField}  # survey invitations are texted to it
+        widgets = {"phone": PhoneInput("off"), "email": ContactEmailInput("off")}
 
 
 class ConsentForm(forms.Form):

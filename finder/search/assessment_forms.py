@@ -7,6 +7,7 @@ retry on a slow phone books one place.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from esolplus.contact_fields import ContactEmailInput, PhoneInput, PhoneNumberField
 from finder.models import AssessmentBooking
 from finder.search.enquiry_forms import BAD_EMAIL, PublicFormMixin, language_choices
 from finder.search.forms import PlaceForm
@@ -30,6 +31,7 @@ class BookingForm(PublicFormMixin, forms.ModelForm):
     class Meta:
         model = AssessmentBooking
         fields = ["name", "phone", "email", "preferred_language", "consent_to_contact"]
+        field_classes = {"phone": PhoneNumberField}
         labels = {
             "name": _("Your name"),
             "phone": _("Phone number"),
@@ -39,8 +41,8 @@ class BookingForm(PublicFormMixin, forms.ModelForm):
         help_texts = {"phone": _("Give a phone number or an email address, or both.")}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": PhoneInput(),
+            "email": ContactEmailInput(),
         }
         error_messages = {
             "name": {"required": _("Enter your name."), "max_length": _("Your name is too long.")},
@@ -56,9 +58,6 @@ class BookingForm(PublicFormMixin, forms.ModelForm):
             choices=language_choices(_("English is fine")),
             error_messages={"invalid_choice": _("Choose a language from the list.")},
         )
-
-    def clean_phone(self):
-        return " ".join(self.cleaned_data.get("phone", "").split())
 
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from esolplus.concurrency import SubmissionKeyFormMixin
+from esolplus.contact_fields import ContactEmailInput, PhoneInput, PhoneNumberField
 from finder.models import EmployerEnquiry, Enquiry, Language
 from finder.models.identifiers import normalise_reference
 
@@ -37,7 +38,7 @@ class PublicFormMixin(SubmissionKeyFormMixin):
         return data
 
     def require_contact(self, data, phone: str, email: str, message=NEEDS_A_CONTACT) -> None:
-        if not data.get(phone) and not data.get(email) and email not in self.errors:
+        if not data.get(phone) and not data.get(email) and not {phone, email} & set(self.errors):
             self.add_error(phone, message)
 
 
@@ -56,6 +57,7 @@ class EnquiryForm(PublicFormMixin, forms.ModelForm):
     class Meta:
         model = Enquiry
         fields = ["name", "phone", "email", "preferred_language", "best_time", "consent_to_contact"]
+        field_classes = {"phone": PhoneNumberField}
         labels = {
             "name": _("Your name"),
             "phone": _("Phone number"),
@@ -67,8 +69,8 @@ class EnquiryForm(PublicFormMixin, forms.ModelForm):
             "phone": _("Give a phone number or an email address, or both."),
         }
         widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": PhoneInput(),
+            "email": ContactEmailInput(),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "best_time": forms.RadioSelect,
         }
@@ -124,6 +126,7 @@ class ReferralForm(EnquiryForm):
             "best_time",
             "learner_agreed_to_referral",
         ]
+        field_classes = {"phone": PhoneNumberField, "referrer_phone": PhoneNumberField}
         labels = {
             "referrer_name": _("Your name"),
             "referrer_organisation": _("Your organisation"),
@@ -143,11 +146,11 @@ class ReferralForm(EnquiryForm):
             **EnquiryForm.Meta.widgets,
             "referrer_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "referrer_organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "referrer_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "referrer_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "referrer_phone": PhoneInput(),
+            "referrer_email": ContactEmailInput(),
             "name": forms.TextInput(attrs={"autocomplete": "off"}),
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": PhoneInput("off"),
+            "email": ContactEmailInput("off"),
         }
         error_messages = {
             "referrer_name": {"required": _("Enter your name.")},
@@ -190,6 +193,7 @@ class EmployerEnquiryForm(PublicFormMixin, forms.ModelForm):
             "message",
             "consent_to_contact",
         ]
+        field_classes = {"phone": PhoneNumberField}
         labels = {
             "organisation": _("Your organisation"),
             "name": _("Your name"),
@@ -205,8 +209,8 @@ class EmployerEnquiryForm(PublicFormMixin, forms.ModelForm):
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": PhoneInput(),
+            "email": ContactEmailInput(),
             "workplace_postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "staff_count": forms.NumberInput(attrs={"min": "1", "inputmode": "numeric"}),
             "message": forms.Textarea(attrs={"rows": 4}),

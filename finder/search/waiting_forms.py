@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from esolplus.concurrency import SubmissionKeyFormMixin
+from esolplus.contact_fields import ContactEmailInput, PhoneInput, PhoneNumberField
 from finder.models import Language, Level, WaitingListEntry
 from finder.search.forms import DEFAULT_RADIUS_KM, RADIUS_CHOICES
 
@@ -24,6 +25,7 @@ class WaitingListForm(SubmissionKeyFormMixin, forms.ModelForm):
     class Meta:
         model = WaitingListEntry
         fields = ["name", "phone", "email", "preferred_language", "consent_to_contact"]
+        field_classes = {"phone": PhoneNumberField}
         labels = {
             "name": _("Your name"),
             "phone": _("Phone number"),
@@ -32,8 +34,8 @@ class WaitingListForm(SubmissionKeyFormMixin, forms.ModelForm):
         }
         help_texts = {"phone": _("Give a phone number or an email address, or both.")}
         widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": PhoneInput(),
+            "email": ContactEmailInput(),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
         error_messages = {
@@ -55,16 +57,12 @@ class WaitingListForm(SubmissionKeyFormMixin, forms.ModelForm):
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
 
-    def clean_phone(self):
-        # One person, one place in the queue: "07700 900123" and "07700  900123 " are the same number.
-        return " ".join(self.cleaned_data.get("phone", "").split())
-
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()
 
     def clean(self):
         data = super().clean()
-        if not data.get("phone") and not data.get("email") and "email" not in self.errors:
+        if not data.get("phone") and not data.get("email") and not {"phone", "email"} & set(self.errors):
             self.add_error("phone", _("Give a phone number or an email address so we can tell you."))
         self.instance.submission_key = data.get("submission_key")
         return data

@@ -196,6 +196,15 @@ def test_booking_stores_one_booking_and_shows_its_reference(client, slot):
     assert "You are booked" in page and booking.reference in page and "Cancel this booking" in page
 
 
+def test_a_booking_needs_a_number_that_can_be_texted(client, slot):
+    refused = client.post(book_url(slot), filled_in(client, slot, phone="tomorrow", email=""))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["phone"] == ["Enter a phone number like 07700 900123."]
+    assert not AssessmentBooking.objects.exists()
+    assert client.post(book_url(slot), filled_in(client, slot, phone="۰۷۷۰۰ ۹۰۰۱۲۳")).status_code == 302
+    assert AssessmentBooking.objects.get().phone == "07700 900123"
+
+
 def test_the_same_form_sent_twice_is_one_booking_and_one_message(client, slot):
     data = filled_in(client, slot)
     first, second = client.post(book_url(slot), data), client.post(book_url(slot), data)

@@ -75,6 +75,22 @@ def test_the_confirmation_is_queued_in_the_language_the_learner_used_with_the_re
     assert provider.language == "en-gb", "the provider's email stays in English"
 
 
+def test_a_number_typed_in_arabic_digits_is_texted_and_a_wrong_one_refused_before_anything_is_stored(
+    client, class_page
+):
+    refused = enquire(client, class_page, {**LEARNER, "phone": "اتصل بي"}, language="ar")
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "أدخل رقم هاتف مثل 07700 900123." in html  # one message for the field, in the learner's language
+    assert "لكي تتمكن الجهة المقدِّمة من التواصل" not in html  # not also "give a phone number or an email…"
+    assert not Enquiry.objects.exists() and not Notification.objects.exists()
+
+    assert enquire(client, class_page, {**LEARNER, "phone": "٠٧٧٠٠ ٩٠٠١٢٣"}, language="ar").status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.phone == "07700 900123"
+    assert Notification.objects.get(key=f"enquiry:{enquiry.pk}:confirm:sms").recipient == "07700 900123"
+
+
 def test_a_learner_who_gave_an_email_gets_one_email_not_a_text(client, class_page, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         enquire(client, class_page, {**LEARNER, "email": "amina@example.org"})

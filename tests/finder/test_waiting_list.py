@@ -112,6 +112,16 @@ def test_bad_input_gets_clear_messages_and_nothing_is_stored(client, full_class)
     assert not WaitingListEntry.objects.exists()
 
 
+def test_a_number_in_arabic_digits_is_the_same_number_and_a_word_is_not_a_number(client, full_class):
+    assert join(client, full_class, {**filled_in(client, full_class), "phone": "٠٧٧٠٠ ٩٠٠١٢٣"}).status_code == 302
+    assert WaitingListEntry.objects.get().phone == "07700 900123"
+    again = join(client, full_class, {**filled_in(client, full_class), "phone": "07700 900123"})
+    assert "already on the waiting list" in again.content.decode()
+    refused = join(client, full_class, {**filled_in(client, full_class), "phone": "text me"})
+    assert refused.context["form"].errors["phone"] == ["Enter a phone number like 07700 900123."]
+    assert WaitingListEntry.objects.count() == 1
+
+
 def test_someone_already_waiting_is_told_so_kindly(client, full_class):
     assert join(client, full_class, filled_in(client, full_class)).status_code == 302
     again = join(client, full_class, {**filled_in(client, full_class), "phone": "07700  900123 "})
